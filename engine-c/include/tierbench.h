@@ -1,0 +1,91 @@
+/* tierbench.h — the public C ABI of the tierbench engine, the only header bun:ffi binds.
+ * Rules: every call returns a status (TB_OK = 0, negative = error, see tb_last_error());
+ * only int32, double, C strings and pointers cross the ABI (never u64, never structs by value);
+ * the library never prints to stdout and never exits. */
+#ifndef TIERBENCH_H
+#define TIERBENCH_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TB_ABI_VERSION 1
+
+/* Status codes. Positive values are non-error progress states. */
+enum {
+  TB_OK = 0,
+  TB_MORE = 1,            /* tb_step / tb_gen_step: call again */
+  TB_ERR_ARG = -1,        /* bad key, bad value, bad argument */
+  TB_ERR_STATE = -2,      /* call not valid in this lifecycle state */
+  TB_ERR_IO = -3,         /* read/write/open failed (message names file, offset, errno) */
+  TB_ERR_MODEL = -4,      /* model files do not match manifest / geometry */
+  TB_ERR_NOMEM = -5,      /* allocation failed */
+  TB_ERR_UNAVAILABLE = -6,/* feature not compiled in or not supported here */
+  TB_ERR_CANCELLED = -7,  /* tb_cancel() was honoured */
+  TB_ERR_INJECTED = -8,   /* fault injection (fault.fail_after_tokens) */
+  TB_ERR_TRACE = -9,      /* routing trace malformed */
+};
+
+typedef struct tb_engine tb_engine;
+
+/* ---- library-wide ------------------------------------------------------------------ */
+int tb_abi_version(void);
+/* Message of the last failed call on this thread ("" if none). Valid until the next call. */
+const char *tb_last_error(void);
+/* JSON description of everything the compiled engine has: {"abi":1,"keys":[{name,type,
+ * default,min,max,values,help}],"presets":[...],"policies":[...],"prefetchers":[...],
+ * "io_engines":[...],"backends":[...],"kernels":[...],"stages":[...]}. Static storage. */
+const char *tb_describe_json(void);
+
+/* ---- engine lifecycle: new → set* → open → step* → stats → free ------------------------ */
+tb_engine *tb_engine_new(void);
+void tb_engine_free(tb_engine *e);
+/* Setters validate against the key registry: unknown key or out-of-range value → TB_ERR_ARG
+ * with a message naming the key and what is allowed. Sizes in bytes go through tb_set_real
+ * (exact to 2^53). Only valid before tb_open. */
+int tb_set_int(tb_engine *e, const char *key, int value);
+int tb_set_real(tb_engine *e, const char *key, double value);
+int tb_set_str(tb_engine *e, const char *key, const char *value);
+/* Resolved configuration (every key, defaults filled) as JSON. Valid until the next call on e. */
+const char *tb_config_json(tb_engine *e);
+
+/* Open the model (model.dir), materialise routing, allocate and touch all run state. */
+int tb_open(tb_engine *e);
+/* Run tokens until budget_ms of wall time has passed or the run ends.
+ * Returns TB_MORE (call again), TB_OK (run finished) or an error. */
+int tb_step(tb_engine *e, double budget_ms);
+/* Ask a running step to stop at the next token boundary; the next tb_step returns
+ * TB_ERR_CANCELLED. Safe to call from another thread. */
+void tb_cancel(tb_engine *e);
+
+/* ---- statistics (self-describing) ----------------------------------------------------- */
+int tb_stat_count(tb_engine *e);
+const char *tb_stat_name(tb_engine *e, int i);
+/* Fill out[0..n) with the counters (n ≤ tb_stat_count). Returns the number written. */
+int tb_stats_read(tb_engine *e, double *out, int n);
+/* Per-token wall latency in seconds for tokens run so far. Returns the number written. */
+int tb_token_times(tb_engine *e, double *out, int n);
+/* Per-layer counters: out is [layers][tb_layer_stat_count()] row-major. */
+int tb_layer_stat_count(void);
+const char *tb_layer_stat_name(int i);
+int tb_layer_stats_read(tb_engine *e, double *out, int n);
+/* Hash of every token's final hidden state so far, as 16 hex digits. */
+const char *tb_output_hash(tb_engine *e);
+
+/* ---- models ---------------------------------------------------------------------------- */
+/* Generate the model described by the model.* and gen.* keys into model.dir, in steps.
+ * *progress gets the fraction done in [0,1]. Manifest written last (commit marker). */
+int tb_gen_begin(tb_engine *e);
+int tb_gen_step(tb_engine *e, double budget_ms, double *progress);
+/* Check a model directory against its manifest; TB_OK or TB_ERR_MODEL with a message that
+ * names the file, expected and actual size. */
+int tb_model_check(const char *dir);
+/* Import a Flash-MoE packed_experts/ directory (layer_XX.bin) as a tierbench model in dst_dir:
+ * sizes checked against the preset at `bits`, layer files linked, synthetic resident weights
+ * generated (seed), manifest written last. */
+int tb_model_import(const char *src_dir, const char *preset, int bits, int seed, const char *dst_dir);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,85 @@
+/* cache.h — the application expert cache: one shared request template (after libCacheSim)
+ * that owns the slots, the id→slot map and the counters, and a table of policies that only
+ * decide hit handling, admission and victims. Pure bookkeeping — no I/O — so the timed
+ * engine and the trace-driven simulator run the very same policy code.
+ * Adding a policy = one file defining a tb_policy_ops + one line in cache_registry.c. */
+#ifndef TB_CACHE_H
+#define TB_CACHE_H
+
+#include <stdint.h>
+
+#define TB_NEXT_USE_NEVER  INT64_MAX   /* no later request of this expert in the routing */
+#define TB_NEXT_USE_UNKNOWN (-1)       /* routing future not available */
+
+/* One request and its context. */
+typedef struct {
+  int layer, expert;
+  int32_t key;             /* layer·experts + expert */
+  int64_t token;           /* token index */
+  int64_t next_use;        /* token index of this expert's next request after this one */
+  int prefetch;            /* 1: issued by a prefetcher, not by demand */
+} tb_req;
+
+enum { TB_SLOT_FREE = 0, TB_SLOT_FILLING = 1, TB_SLOT_READY = 2 };
+
+typedef struct {
+  int32_t key;             /* resident key, -1 when free */
+  uint8_t state;           /* TB_SLOT_* (FILLING while its read is in flight) */
+  uint8_t pinned;          /* never chosen as a victim */
+  uint8_t prefetched;      /* filled by a prefetch, not yet used by demand */
+  void *data;              /* record bytes (NULL in simulation) */
+  void *io;                /* in-flight read of this slot (engine's tb_read), or NULL */
+} tb_slot;
+
+typedef struct tb_cache tb_cache;
+
+typedef struct {
+  const char *name;
+  const char *help;        /* one paragraph: what it is, where it comes from */
+  int needs_future;        /* 1: uses tb_req.next_use (OPT) */
+  int (*create)(void **state, tb_cache *c);   /* c->capacity, c->keys are set */
+  void (*destroy)(void *state);
+  void (*on_hit)(void *st, tb_cache *c, int slot, const tb_req *r);
+  /* Called on every miss before any eviction (ghost bookkeeping goes here). Return 1 to
+   * admit, 0 to bypass (the bytes are read but not cached). NULL = always admit. */
+  int (*on_miss)(void *st, tb_cache *c, const tb_req *r);
+  /* Choose an occupied, unpinned slot to evict; -1 if none can be. */
+  int (*victim)(void *st, tb_cache *c, const tb_req *r);
+  void (*on_insert)(void *st, tb_cache *c, int slot, const tb_req *r);
+  void (*on_evict)(void *st, tb_cache *c, int slot);
+} tb_policy_ops;
+
+struct tb_cache {
+  const tb_policy_ops *ops;
+  void *pstate;            /* policy's own state (per-slot metadata, ghosts) */
+  int capacity;            /* slots */
+  int used;                /* occupied slots */
+  int keys;                /* size of the key space (layers·experts) */
+  int64_t record_bytes;    /* bytes per slot */
+  tb_slot *slots;          /* [capacity] */
+  int32_t *map;            /* [keys] → slot index or -1 */
+  int32_t *free_list;      /* [capacity] stack of free slot indices */
+  int free_top;
+  /* counters (the template counts; policies never do) */
+  int64_t requests, hits, misses, insertions, evictions, bypasses, pinned_slots;
+};
+
+enum { TB_CACHE_HIT = 0, TB_CACHE_MISS_FILL = 1, TB_CACHE_MISS_BYPASS = 2 };
+
+extern const tb_policy_ops *const tb_policies[];
+extern const int tb_policy_count;
+const tb_policy_ops *tb_policy_find(const char *name);
+
+/* capacity may be 0 (every request bypasses). Slot data pointers are set by the caller. */
+int tb_cache_create(tb_cache **out, const tb_policy_ops *ops, int capacity, int keys, int64_t record_bytes);
+void tb_cache_destroy(tb_cache *c);
+/* The request algorithm, once for every policy: find → hit; else on_miss → if admitted and
+ * full, evict a victim → insert into a free slot. *slot_out is the slot (HIT, MISS_FILL) or -1.
+ * A MISS_FILL slot is left in TB_SLOT_FILLING; the caller marks it READY when its bytes are in. */
+int tb_cache_access(tb_cache *c, const tb_req *r, int *slot_out);
+/* Look without counting or changing recency. */
+int tb_cache_peek(const tb_cache *c, int32_t key);
+/* Insert and pin (profile pins); counts inside capacity. */
+int tb_cache_pin(tb_cache *c, const tb_req *r, int *slot_out);
+
+#endif

@@ -1,0 +1,48 @@
+/* routing.h — routing fixed before a run: tokens × layers × K expert ids and gate weights,
+ * from a seeded synthetic source or tierbench's binary trace format. The next-use table
+ * (for OPT and oracle prefetch) is derived once here.
+ *
+ * Binary trace format (little-endian), docs/trace-format.md:
+ *   offset 0  char[8]  magic "TBTRACE\0"
+ *          8  u32      version (1)
+ *         12  u32      layers
+ *         16  u32      experts (per layer)
+ *         20  u32      k
+ *         24  u32      tokens
+ *         28  u32      flags (bit 0: gate weights present)
+ *         32  u8[32]   reserved, zero
+ *         64  i32      ids[tokens][layers][k]
+ *             f32      weights[tokens][layers][k]   (if flags bit 0; else 1/k each)
+ */
+#ifndef TB_ROUTING_H
+#define TB_ROUTING_H
+
+#include <stdint.h>
+
+#define TB_TRACE_MAGIC "TBTRACE"
+#define TB_TRACE_VERSION 1
+#define TB_TRACE_HEADER_BYTES 64
+
+typedef struct {
+  int tokens, layers, experts, k;
+  int32_t *ids;        /* [tokens][layers][k] */
+  float *weights;      /* [tokens][layers][k], sums to 1 per (token, layer) */
+  int64_t *next_use;   /* [tokens][layers][k]: token of the next request of the same
+                          (layer, expert), TB_NEXT_USE_NEVER if none */
+} tb_routing;
+
+typedef struct {
+  double zipf;         /* popularity exponent per layer (0 = uniform) */
+  double reuse;        /* probability an expert is re-drawn from the previous token's set */
+  uint64_t seed;
+} tb_synth_params;
+
+int tb_routing_synthetic(tb_routing *r, int tokens, int layers, int experts, int k,
+                         const tb_synth_params *p);
+/* Loads a trace; it must have ≥ layers layers (the first `layers` are used), exactly
+ * `experts` experts and k. tokens ≤ 0 = all; more tokens than the trace has → error. */
+int tb_routing_load(tb_routing *r, const char *path, int tokens, int layers, int experts, int k);
+int tb_routing_save(const tb_routing *r, const char *path);
+void tb_routing_free(tb_routing *r);
+
+#endif
