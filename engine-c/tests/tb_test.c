@@ -1,5 +1,5 @@
 /* tb_test.c — main() of the C test driver: runs every registered test (or those whose name
- * contains argv[1]), prints one line per test and "N passed, N failed" at the end. */
+ * contains argv[1]; --list names them), prints one line per test and "N passed, N failed" at the end. */
 #include "tb_test.h"
 #include "../include/tierbench.h"
 #include <stdarg.h>
@@ -44,11 +44,17 @@ static int by_name(const void *a, const void *b) {
 }
 
 int main(int argc, char **argv) {
-  const char *filter = argc > 1 ? argv[1] : NULL;
   qsort(tests, n_tests, sizeof tests[0], by_name);
+  if (argc > 1 && strcmp(argv[1], "--list") == 0) {
+    for (int i = 0; i < n_tests; i++) printf("%s\n", tests[i].name);
+    return 0;
+  }
+  /* argv[1]: run the tests whose name contains it; "=name" runs exactly that test. */
+  const char *filter = argc > 1 ? argv[1] : NULL;
   int passed = 0, failed = 0;
   for (int i = 0; i < n_tests; i++) {
-    if (filter && !strstr(tests[i].name, filter)) continue;
+    if (filter && filter[0] == '=' && strcmp(tests[i].name, filter + 1) != 0) continue;
+    if (filter && filter[0] != '=' && !strstr(tests[i].name, filter)) continue;
     current_failed = 0;
     tests[i].fn();
     if (tmpdir[0]) { rm_rf(tmpdir); tmpdir[0] = 0; }
