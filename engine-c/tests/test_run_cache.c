@@ -33,7 +33,7 @@ TB_TEST(run_cache_counts_match_replay) {
   if (!model) return;
   double rec = (double)fx_record_bytes();
   struct { int entries, per_layer; double budget; int cap; } cases[] = {
-    { 7, 0, 0, 7 }, { 3, 1, 0, 3 }, { 48, 0, 0, 48 },
+    { 20, 0, 0, 20 }, { 3, 1, 0, 3 }, { 48, 0, 0, 48 },
     { 0, 0, 10.5 * 110592, 10 },    /* bytes: floor(budget / record) entries */
     { 0, 1, 5 * 110592, 5 },
     { 500, 0, 0, 48 },               /* never more slots than keys (3 layers × 16) */

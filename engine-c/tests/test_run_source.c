@@ -184,3 +184,18 @@ TB_TEST(run_no_demand_read_before_release) {
              "%s: min lag %g s", modes[m], r.s[TB_C_min_issue_lag_s]);
   }
 }
+
+/* io.engine=null moves no bytes: its reads are counted but attributed to no source. */
+TB_TEST(run_source_null_engine_reads_nothing) {
+  const char *model = fx_make_model(tb_test_tmpdir());
+  if (!model) return;
+  fx_drop(model, 3);
+  tb_config c;
+  fx_config(&c, model, 3);
+  fx_set_str(&c, "io.engine", "null");
+  fx_result r = fx_run(&c);
+  TB_CHECK(r.rc == TB_OK, "%s", tb_last_error());
+  TB_CHECK(r.s[TB_C_reads] == 36 && r.s[TB_C_read_bytes] == 36 * fx_record_bytes(), "reads counted");
+  TB_CHECK(r.s[TB_C_device_bytes] == 0 && r.s[TB_C_page_cache_bytes] == 0, "no source for null reads");
+  TB_CHECK(fx_resident(model, 3) == 0, "nothing was read");
+}

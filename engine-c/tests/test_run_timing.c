@@ -73,9 +73,9 @@ TB_TEST(run_fault_sleep_and_spin_stay_in_their_stage) {
   fx_warm(model, 3);   /* page cache warm: fewer device reads, steadier stage times */
   double base[TB_COUNTER_COUNT], slept[TB_COUNTER_COUNT], spun[TB_COUNTER_COUNT];
   run_fault(model, "none", "fault.sleep_ms", 0, base);
-  const double inj = 4 * 0.025;            /* 4 tokens × 25 ms */
-  run_fault(model, "cache", "fault.sleep_ms", 25, slept);
-  run_fault(model, "dense", "fault.spin_ms", 25, spun);
+  const double inj = 4 * 0.040;            /* 4 tokens × 40 ms */
+  run_fault(model, "cache", "fault.sleep_ms", 40, slept);
+  run_fault(model, "dense", "fault.spin_ms", 40, spun);
   for (int i = 0; i < TB_STAGE_COUNT; i++) {
     double dw_sleep = slept[TB_C_dense_wall_s + i] - base[TB_C_dense_wall_s + i];
     double dc_sleep = slept[TB_C_dense_cpu_s + i] - base[TB_C_dense_cpu_s + i];
