@@ -35,8 +35,11 @@ export function tokSChart(s: ResultSummary): ChartSpec {
   const labels = s.variants.map((v) => v.variant);
   const measured = s.variants.map((v) => v.tokS?.median ?? null);
   const ceiling = s.variants.map((v) => v.ioCeilingTokS);
-  const all = [...measured, ...ceiling].filter((x): x is number => x !== null && x > 0);
+  const tops = s.variants.map((v) => v.tokS?.max ?? null);
+  const all = [...measured, ...ceiling, ...tops].filter((x): x is number => x !== null && x > 0);
   const log = all.length > 0 && Math.max(...all) / Math.min(...all) > LOG_SPAN;
+  // Chart.js scales to the bars; the whiskers' tops must fit too.
+  const suggestedMax = all.length ? Math.max(...all) * 1.05 : undefined;
   const o = base("tok/s per variant (median of repeats, min–max) and the I/O ceiling", "tokens / s");
   const datasets: (ChartConfiguration<"bar">["data"]["datasets"][number] & WhiskerDataset)[] = [
     {
@@ -54,7 +57,7 @@ export function tokSChart(s: ResultSummary): ChartSpec {
     config: {
       type: "bar",
       data: { labels, datasets },
-      options: { ...o, scales: { y: log ? { ...o.scales.y, type: "logarithmic", beginAtZero: false } : o.scales.y } },
+      options: { ...o, scales: { y: log ? { title: o.scales.y.title, type: "logarithmic", suggestedMax } : { ...o.scales.y, suggestedMax } } },
       plugins: [backgroundPlugin, whiskersPlugin],
     },
   };

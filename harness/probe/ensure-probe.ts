@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { existsSync, writeFileSync } from "node:fs";
 import { machineContext } from "../results/machine-context.ts";
 import { measurementKey, PROFILE_VERSION, readProfile, upsertMeasurements, writeProfile, type MachineProfile } from "./machine-profile.ts";
-import { quickProbe, type ReadMode } from "./quick-probe.ts";
+import { quickProbe, type QuickProbeOptions, type ReadMode } from "./quick-probe.ts";
 
 export const PROFILE_SNAPSHOT = "profile.json";
 const MODES: ReadMode[] = ["direct", "buffered-cold"];
@@ -17,6 +17,7 @@ export async function ensureQuickProbe(o: {
   recordBytes: number;
   parallelism: readonly number[];
   refresh?: boolean;                  // measure again even if present
+  sampling?: Pick<QuickProbeOptions, "samples" | "sampleSeconds">; // default: quickProbe's
   note?: (line: string) => void;
 }): Promise<MachineProfile> {
   let profile: MachineProfile = readProfile(o.profilePath) ?? { version: PROFILE_VERSION, machine: machineContext(o.modelDir), measurements: [] };
@@ -26,7 +27,7 @@ export async function ensureQuickProbe(o: {
   if (parallel.length === 0) return profile;
 
   o.note?.(`probing device read bandwidth: ${o.recordBytes}-byte records, ${parallel.join("/")} in flight, direct and buffered-cold`);
-  const { measurements, skipped } = await quickProbe({ modelDir: o.modelDir, recordBytes: o.recordBytes, parallelism: parallel });
+  const { measurements, skipped } = await quickProbe({ modelDir: o.modelDir, recordBytes: o.recordBytes, parallelism: parallel, ...o.sampling });
   for (const s of skipped) o.note?.(`  ${s.mode} reads not probed: ${s.reason}`);
   for (const m of measurements) o.note?.(`  ${m.params.mode}, ${m.params.parallelism} in flight: ${m.value.toFixed(2)} GB/s`);
   profile = upsertMeasurements({ ...profile, machine: machineContext(o.modelDir) }, measurements);

@@ -34,7 +34,9 @@ export function reportMarkdown(r: ReportInput): string {
   const out: string[] = [];
 
   out.push(`# ${s.experiment}`, "");
-  out.push(`Results in \`${r.dir}\`: ${records.length}${r.planned !== null ? ` of ${r.planned}` : ""} runs recorded, ${failed} failed.`, "");
+  const set = r.dir.split(/[\\/]/).filter(Boolean).slice(-2).join("/");
+  const span = records.length ? ` between ${records[0]!.startedAt} and ${records.at(-1)!.finishedAt}` : "";
+  out.push(`Result set \`${set}\`: ${records.length}${r.planned !== null ? ` of ${r.planned}` : ""} runs recorded${span}, ${failed} failed.`, "");
   if (m) {
     const st = m.storage;
     out.push(`Machine: ${m.hostname}, ${m.cpuModel}, ${m.cores} cores, ${(m.ramBytes / 2 ** 30).toFixed(1)} GiB RAM, ${m.os}` +
@@ -75,6 +77,8 @@ export function reportMarkdown(r: ReportInput): string {
   for (const v of s.variants) {
     if (v.tokS && v.tokS.n > 1 && (v.tokS.max - v.tokS.min) / v.tokS.median > SPREAD_WARN)
       warnings.push(`${v.variant}: tok/s spread ${pct((v.tokS.max - v.tokS.min) / v.tokS.median)} between repeats (above ${pct(SPREAD_WARN)}): more repeats or a quieter machine.`);
+    if (v.tokS && v.ioCeilingTokS && v.tokS.median > v.ioCeilingTokS)
+      warnings.push(`${v.variant}: faster than the I/O ceiling — the application cache or the page cache served part of the routed bytes, so this ceiling does not bound it.`);
     if (v.neverPlateaued > 0) warnings.push(`${v.variant}: ${v.neverPlateaued} of ${v.ok} runs never reached steady state.`);
     for (const f of v.failures) warnings.push(`${v.variant}: run ${f.runId} failed (${f.kind}): ${f.message}`);
   }
