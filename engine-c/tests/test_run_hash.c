@@ -40,6 +40,7 @@ TB_TEST(run_hash_same_across_settings) {
     { { "compute.threads", "2" } },
     { { "compute.threads", "2" }, { "exec.mode", "overlapped" }, { "io.threads", "3" } },
   };
+  double hits = 0, fills = 0, bypasses = 0;   /* the cache paths the hash equality covered */
   for (int v = 0; v < TB_ARRAY_LEN(variants); v++) {
     tb_config c = base;
     char desc[256] = "";
@@ -57,7 +58,11 @@ TB_TEST(run_hash_same_across_settings) {
     TB_CHECK(got.hash == ref.hash, "%s: hash %016llx, baseline %016llx", desc,
              (unsigned long long)got.hash, (unsigned long long)ref.hash);
     TB_CHECK(got.finite, "%s: non-finite state", desc);
+    hits += got.s[TB_C_app_hits];
+    fills += got.s[TB_C_app_insertions];
+    bypasses += got.s[TB_C_app_bypasses];
   }
+  TB_CHECK(hits > 0 && fills > 0 && bypasses > 0, "hits %g, fills %g, bypasses %g: each path ran", hits, fills, bypasses);
 }
 
 /* Flip one byte of the stored record of (layer, expert) at `at` bytes into it. */

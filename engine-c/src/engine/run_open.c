@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Index of `value` in the '|'-free list names[0..n), or -1. */
+/* Index of `value` in names[0..n), or -1. */
 static int pick(const char *value, const char *const *names, int n) {
   for (int i = 0; i < n; i++)
     if (strcmp(value, names[i]) == 0) return i;
