@@ -1,12 +1,17 @@
-/* test_workload.c — the synthetic routing generator: determinism, validity, prefix stability
- * across layer counts, and that each knob (reuse, topic shift, cross-layer, popularity) does
- * what it says; plus the popularity file reader's errors. */
+/* test_workload.c — the calibrated workload's knobs of the synthetic routing source (reuse
+ * window, topic shifts, per-layer spread, cross-layer correlation, measured popularity): each
+ * does what it says and keeps the source deterministic and prefix-stable; plus the popularity
+ * file reader's errors. */
 #include "tb_test.h"
-#include "../src/routing/routing_workload.h"
+#include "../src/routing/routing.h"
 #include "../src/cache/cache.h"
 #include "../src/util/common.h"
 #include <stdlib.h>
 #include <string.h>
+
+/* TB_CHECK_OK without tb_last_error(): these tests link without the ABI layer. */
+#define WL_OK(call) do { int rc_ = (call); \
+  if (rc_ < 0) tb_test_fail(__FILE__, __LINE__, "%s -> %d: %s", #call, rc_, tb_error_message()); } while (0)
 
 static const int32_t *set_of(const tb_routing *r, int t, int l) {
   return &r->ids[((size_t)t * r->layers + l) * r->k];
@@ -21,7 +26,6 @@ static int same_set(const int32_t *a, const int32_t *b, int k) {
   return 1;
 }
 
-static void free_routing(tb_routing *r) { free(r->ids); free(r->weights); free(r->next_use); }
 
 static tb_synth_params base(void) {
   tb_synth_params p = { .zipf = 1.0, .reuse = 0.3, .seed = 7, .reuse_window = 4,
@@ -29,13 +33,13 @@ static tb_synth_params base(void) {
   return p;
 }
 
-TB_TEST(workload_valid_and_deterministic) {
+TB_TEST(routing_workload_valid_and_deterministic) {
   tb_synth_params p = base();
   tb_routing a, b, c;
-  TB_CHECK_OK(tb_routing_workload(&a, 120, 5, 64, 4, &p));
-  TB_CHECK_OK(tb_routing_workload(&b, 120, 5, 64, 4, &p));
+  WL_OK(tb_routing_synthetic(&a, 120, 5, 64, 4, &p));
+  WL_OK(tb_routing_synthetic(&b, 120, 5, 64, 4, &p));
   p.seed = 8;
-  TB_CHECK_OK(tb_routing_workload(&c, 120, 5, 64, 4, &p));
+  WL_OK(tb_routing_synthetic(&c, 120, 5, 64, 4, &p));
   size_t n = (size_t)120 * 5 * 4;
   TB_CHECK(memcmp(a.ids, b.ids, n * 4) == 0, "same seed, different ids");
   TB_CHECK(memcmp(a.ids, c.ids, n * 4) != 0, "different seeds, same ids");
@@ -52,34 +56,34 @@ TB_TEST(workload_valid_and_deterministic) {
       }
       TB_CHECK(sum > 0.9999f && sum < 1.0001f, "t%d l%d: weights sum to %g", t, l, sum);
     }
-  free_routing(&a); free_routing(&b); free_routing(&c);
+  tb_routing_free(&a); tb_routing_free(&b); tb_routing_free(&c);
 }
 
-TB_TEST(workload_layers_are_prefix_stable) {
+TB_TEST(routing_workload_layers_are_prefix_stable) {
   /* Scale models use the first L layers: they must not depend on how many were generated,
    * with or without cross-layer correlation (a layer depends only on the layers before it). */
   for (int cross = 0; cross < 2; cross++) {
     tb_synth_params p = base();
     p.cross_layer = cross ? 0.5 : 0;
     tb_routing small, big;
-    TB_CHECK_OK(tb_routing_workload(&small, 60, 3, 32, 2, &p));
-    TB_CHECK_OK(tb_routing_workload(&big, 60, 7, 32, 2, &p));
+    WL_OK(tb_routing_synthetic(&small, 60, 3, 32, 2, &p));
+    WL_OK(tb_routing_synthetic(&big, 60, 7, 32, 2, &p));
     for (int t = 0; t < 60; t++)
       for (int l = 0; l < 3; l++)
         TB_CHECK(memcmp(set_of(&small, t, l), set_of(&big, t, l), 2 * 4) == 0,
                  "cross=%d t%d l%d differs between 3 and 7 layers", cross, t, l);
-    free_routing(&small); free_routing(&big);
+    tb_routing_free(&small); tb_routing_free(&big);
   }
 }
 
-TB_TEST(workload_full_reuse_repeats_previous_token) {
+TB_TEST(routing_workload_full_reuse_repeats_previous_token) {
   tb_synth_params p = { .zipf = 1.0, .reuse = 1.0, .reuse_window = 1, .seed = 3 };
   tb_routing r;
-  TB_CHECK_OK(tb_routing_workload(&r, 40, 2, 64, 4, &p));
+  WL_OK(tb_routing_synthetic(&r, 40, 2, 64, 4, &p));
   for (int t = 1; t < 40; t++)
     for (int l = 0; l < 2; l++)
       TB_CHECK(same_set(set_of(&r, t, l), set_of(&r, 0, l), 4), "t%d l%d: not token 0's set", t, l);
-  free_routing(&r);
+  tb_routing_free(&r);
 }
 
 /* The most requested expert of layer l over tokens [t0, t1). */
@@ -91,7 +95,7 @@ static int hottest(const tb_routing *r, int l, int t0, int t1) {
   return best;
 }
 
-TB_TEST(workload_topic_shift_moves_the_hot_set) {
+TB_TEST(routing_workload_topic_shift_moves_the_hot_set) {
   /* Steep Zipf (exponent 3: rank 0 takes ~83 % of draws): the hottest expert is stable within
    * a topic, and a full reshuffle at token 100 replaces it in nearly every layer. */
   tb_synth_params p = { .zipf = 3.0, .seed = 11, .topic_every = 100, .topic_shift = 0.0 };
@@ -99,9 +103,9 @@ TB_TEST(workload_topic_shift_moves_the_hot_set) {
   for (int shift = 0; shift < 2; shift++) {
     p.topic_shift = shift;
     tb_routing r;
-    TB_CHECK_OK(tb_routing_workload(&r, 200, layers, 256, 1, &p));
+    WL_OK(tb_routing_synthetic(&r, 200, layers, 256, 1, &p));
     for (int l = 0; l < layers; l++) moved[shift] += hottest(&r, l, 0, 100) != hottest(&r, l, 100, 200);
-    free_routing(&r);
+    tb_routing_free(&r);
   }
   TB_CHECK(moved[0] == 0, "no shift: hottest expert moved in %d of %d layers", moved[0], layers);
   TB_CHECK(moved[1] >= layers - 2, "full shift: hottest expert moved in only %d of %d layers",
@@ -124,21 +128,21 @@ static double follow_share(const tb_routing *r, int l) {
   return (double)explained / (r->tokens * r->k);
 }
 
-TB_TEST(workload_cross_layer_follows_previous_layer) {
+TB_TEST(routing_workload_cross_layer_follows_previous_layer) {
   tb_synth_params p = { .zipf = 0.5, .seed = 5 };
   tb_routing indep, tied;
-  TB_CHECK_OK(tb_routing_workload(&indep, 400, 4, 256, 2, &p));
+  WL_OK(tb_routing_synthetic(&indep, 400, 4, 256, 2, &p));
   p.cross_layer = 1.0;
-  TB_CHECK_OK(tb_routing_workload(&tied, 400, 4, 256, 2, &p));
+  WL_OK(tb_routing_synthetic(&tied, 400, 4, 256, 2, &p));
   for (int l = 1; l < 4; l++) {
     double a = follow_share(&indep, l), b = follow_share(&tied, l);
     TB_CHECK(b == 1.0, "cross_layer=1, layer %d: only %.3f of slots follow layer %d", l, b, l - 1);
     TB_CHECK(a < 0.75, "cross_layer=0, layer %d: %.3f of slots follow layer %d", l, a, l - 1);
   }
-  free_routing(&indep); free_routing(&tied);
+  tb_routing_free(&indep); tb_routing_free(&tied);
 }
 
-TB_TEST(workload_popularity_replaces_zipf) {
+TB_TEST(routing_workload_popularity_replaces_zipf) {
   /* Layer 0 may only use experts 0..3 (weight 0 elsewhere), layer 1 only 4..7: with K = 4 every
    * token of a layer routes to exactly that set. */
   enum { E = 16 };
@@ -146,42 +150,37 @@ TB_TEST(workload_popularity_replaces_zipf) {
   for (int e = 0; e < 4; e++) { pop[e] = 1.0 + e; pop[E + 4 + e] = 2.0; }
   tb_synth_params p = { .zipf = 1.0, .seed = 2, .popularity = pop };
   tb_routing r;
-  TB_CHECK_OK(tb_routing_workload(&r, 30, 2, E, 4, &p));
+  WL_OK(tb_routing_synthetic(&r, 30, 2, E, 4, &p));
   int32_t want0[4] = { 0, 1, 2, 3 }, want1[4] = { 4, 5, 6, 7 };
   for (int t = 0; t < 30; t++) {
     TB_CHECK(same_set(set_of(&r, t, 0), want0, 4), "t%d layer 0 outside experts 0..3", t);
     TB_CHECK(same_set(set_of(&r, t, 1), want1, 4), "t%d layer 1 outside experts 4..7", t);
   }
-  free_routing(&r);
+  tb_routing_free(&r);
 }
 
-TB_TEST(workload_next_use_points_to_next_request) {
-  tb_synth_params p = base();
-  tb_routing r;
-  TB_CHECK_OK(tb_routing_workload(&r, 80, 3, 16, 4, &p));
-  for (int t = 0; t < 80; t++)
-    for (int l = 0; l < 3; l++)
-      for (int j = 0; j < 4; j++) {
-        int e = set_of(&r, t, l)[j];
-        int64_t want = TB_NEXT_USE_NEVER;
-        for (int u = t + 1; u < 80 && want == TB_NEXT_USE_NEVER; u++)
-          for (int i = 0; i < 4; i++) if (set_of(&r, u, l)[i] == e) want = u;
-        int64_t got = r.next_use[((size_t)t * 3 + l) * 4 + j];
-        TB_CHECK(got == want, "t%d l%d expert %d: next_use %lld, want %lld", t, l, e,
-                 (long long)got, (long long)want);
-      }
-  free_routing(&r);
-}
+static void spoil_topic(tb_synth_params *p) { p->topic_shift = 1.5; }
+static void spoil_cross(tb_synth_params *p) { p->cross_layer = -0.1; }
+static void spoil_window(tb_synth_params *p) { p->reuse_window = -1; }
+static void spoil_spread(tb_synth_params *p) { p->zipf_spread = 11; }
+static double three_hot[2 * 16] = { [0] = 1, [1] = 1, [2] = 1, [3] = 1, [16] = 1, [17] = 1, [18] = 1 };
+static void spoil_popularity(tb_synth_params *p) { p->popularity = three_hot; }
 
-TB_TEST(workload_rejects_bad_parameters) {
+TB_TEST(routing_workload_rejects_bad_parameters_naming_them) {
   tb_routing r;
-  tb_synth_params p = base();
-  p.reuse = 1.5;
-  TB_CHECK(tb_routing_workload(&r, 10, 2, 16, 4, &p) == TB_ERR_ARG, "reuse 1.5 accepted");
-  TB_CHECK(strstr(tb_last_error(), "routing.reuse=1.5 must be in [0, 1]"), "message: %s", tb_last_error());
-  p = base();
-  TB_CHECK(tb_routing_workload(&r, 10, 2, 16, 17, &p) == TB_ERR_ARG, "k > experts accepted");
-  TB_CHECK(strstr(tb_last_error(), "k in 1..experts"), "message: %s", tb_last_error());
+  const struct { const char *want; void (*spoil)(tb_synth_params *); } cases[] = {
+    { "routing.topic_shift=1.5: must be in [0, 1]", spoil_topic },
+    { "routing.cross_layer=-0.1: must be in [0, 1]", spoil_cross },
+    { "routing.reuse_window=-1, routing.topic_every=50: must be >= 0", spoil_window },
+    { "routing.zipf_spread=11: must be in [0, 10]", spoil_spread },
+    { "routing.popularity: layer 1 has 3 experts with weight > 0, fewer than k=4", spoil_popularity },
+  };
+  for (int i = 0; i < TB_ARRAY_LEN(cases); i++) {
+    tb_synth_params p = base();
+    cases[i].spoil(&p);
+    TB_CHECK(tb_routing_synthetic(&r, 10, 2, 16, 4, &p) == TB_ERR_ARG, "case %d accepted", i);
+    TB_CHECK(strstr(tb_error_message(), cases[i].want), "case %d: got '%s'", i, tb_error_message());
+  }
 }
 
 static int load_text(const char *text, int layers, int experts, double **out, char *path) {
@@ -192,10 +191,10 @@ static int load_text(const char *text, int layers, int experts, double **out, ch
   return tb_popularity_load(path, layers, experts, out);
 }
 
-TB_TEST(popularity_file_reads_and_rejects) {
+TB_TEST(routing_popularity_file_reads_and_rejects) {
   char path[4200], want[4400];
   double *w = NULL;
-  TB_CHECK_OK(load_text("# two layers, three experts\n1 2 3\n\n0 0 0.5\n", 2, 3, &w, path));
+  WL_OK(load_text("# two layers, three experts\n1 2 3\n\n0 0 0.5\n", 2, 3, &w, path));
   TB_CHECK(w && w[1] == 2 && w[5] == 0.5, "values not read back");
   free(w);
   const struct { const char *text; int line; const char *msg; } bad[] = {
@@ -208,8 +207,8 @@ TB_TEST(popularity_file_reads_and_rejects) {
   for (int i = 0; i < TB_ARRAY_LEN(bad); i++) {
     TB_CHECK(load_text(bad[i].text, 2, 3, &w, path) == TB_ERR_TRACE, "case %d accepted", i);
     snprintf(want, sizeof want, "%s:%d: %s", path, bad[i].line, bad[i].msg);
-    TB_CHECK(strstr(tb_last_error(), want), "case %d: got '%s', want '%s'", i, tb_last_error(), want);
+    TB_CHECK(strstr(tb_error_message(), want), "case %d: got '%s', want '%s'", i, tb_error_message(), want);
   }
   TB_CHECK(load_text("1 2 3\n", 2, 3, &w, path) == TB_ERR_TRACE, "missing layer accepted");
-  TB_CHECK(strstr(tb_last_error(), "has 1 layer lines, the model has 2 layers"), "got %s", tb_last_error());
+  TB_CHECK(strstr(tb_error_message(), "has 1 layer lines, the model has 2 layers"), "got %s", tb_error_message());
 }

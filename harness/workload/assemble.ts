@@ -93,7 +93,7 @@ export function assemble(rows: RoutingRow[], o: AssembleOptions): Assembled {
     if (!slots) tokens.set(r.token, (slots = new Array(layers)));
     const dup = slots[r.layer];
     if (dup)
-      throw new TraceError(o.file, r.line, `token ${r.token}${r.segment ? ` of ${r.segment}` : ""}, layer ${r.layer} ` +
+      throw new TraceError(o.file, r.line, `token ${r.token}${r.segment ? ` of segment "${r.segment}"` : ""}, layer ${r.layer} ` +
         `already given on line ${dup.line}`);
     slots[r.layer] = r;
   }
@@ -118,7 +118,7 @@ export function assemble(rows: RoutingRow[], o: AssembleOptions): Assembled {
         meta.gaps.incompleteTokens++;
         const firstRow = slots.find((r) => r)!;
         if (o.gaps === "error")
-          throw new TraceError(o.file, firstRow.line, `token ${token}${segment ? ` of ${segment}` : ""} has no routing for ` +
+          throw new TraceError(o.file, firstRow.line, `token ${token}${segment ? ` of segment "${segment}"` : ""} has no routing for ` +
             `layer${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; use --gaps drop or --gaps fill to convert anyway`);
         if (o.gaps === "drop" || !previous) { meta.gaps.droppedTokens++; continue; }
         for (const l of missing) slots[l] = { ...previous[l]!, line: firstRow.line, token, extra: firstRow.extra };

@@ -1,8 +1,8 @@
-/* popularity.c — reads a popularity file (routing_workload.h): per-layer expert weights that
- * replace Zipf in the synthetic generator. Written by `bun run trace popularity` from a measured
+/* popularity.c — reads a popularity file (routing.h): per-layer expert weights that replace
+ * Zipf in the synthetic generator. Written by `bun run trace popularity` from a measured
  * profile; strict here (exact layers × experts), any mapping happens when it is written. */
 #define _GNU_SOURCE
-#include "routing_workload.h"
+#include "routing.h"
 #include "../util/common.h"
 #include <errno.h>
 #include <math.h>
