@@ -85,6 +85,13 @@ int tb_model_check(const char *dir);
  * generated (seed), manifest written last. */
 int tb_model_import(const char *src_dir, const char *preset, int bits, int seed, const char *dst_dir);
 
+/* ---- routing --------------------------------------------------------------------------- */
+/* Write the routing the configuration describes (routing.* keys, over run.tokens tokens, for the
+ * geometry of model.preset / model.* and routing.k) as a binary trace at path — the same routing
+ * tb_open materialises, for exact replay and for statistics of a synthetic workload. Valid in
+ * any state. */
+int tb_routing_write(tb_engine *e, const char *path);
+
 #ifdef __cplusplus
 }
 #endif
