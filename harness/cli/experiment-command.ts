@@ -9,7 +9,7 @@ import { renderDryRun } from "../experiment/dry-run.ts";
 import { estimate } from "../experiment/estimate.ts";
 import { findExperimentFile } from "../experiment/find-file.ts";
 import { planExperiment } from "../experiment/plan-experiment.ts";
-import { deviceReadBandwidth } from "../machine/profile.ts";
+import { planningBandwidth } from "../experiment/planning-bandwidth.ts";
 import { runPlan, type RunIO } from "../run/run-plan.ts";
 
 export interface CommandIO extends RunIO {
@@ -35,7 +35,7 @@ export async function experimentCommand(arg: string, dryRun: boolean, io: Comman
     return EXIT_INVALID;
   }
   if (!dryRun) return runPlan(planned.plan, io);
-  const bandwidth = deviceReadBandwidth(io.root);
+  const bandwidth = planningBandwidth(io.root, planned.plan.runs[0]!.model.recordBytes);
   io.out(renderDryRun(planned.plan, estimate(planned.plan, bandwidth.bytesPerS), { file: shown, bandwidth }));
   return 0;
 }
