@@ -57,7 +57,7 @@ export function tokSChart(s: ResultSummary): ChartSpec {
     config: {
       type: "bar",
       data: { labels, datasets },
-      options: { ...o, scales: { y: log ? { ...o.scales.y, type: "logarithmic", beginAtZero: false, suggestedMax } : { ...o.scales.y, suggestedMax } } },
+      options: { ...o, scales: { y: log ? { title: o.scales.y.title, type: "logarithmic", suggestedMax } : { ...o.scales.y, suggestedMax } } },
       plugins: [backgroundPlugin, whiskersPlugin],
     },
   };

@@ -14,7 +14,7 @@ export async function renderPng(
 ): Promise<{ png: Buffer; bars: DrawnBar[]; area: { top: number; bottom: number; left: number; right: number } }> {
   const canvas = createCanvas(size.width, size.height);
   // Chart.js reads only the 2D context's drawing API, which Skia's context provides.
-  const chart = new Chart(canvas.getContext("2d") as unknown as CanvasRenderingContext2D, config);
+  const chart = new Chart(canvas.getContext("2d") as unknown as ConstructorParameters<typeof Chart>[0], config);
   try {
     const bars: DrawnBar[] = [];
     config.data.datasets.forEach((_, di) => {

@@ -2,7 +2,8 @@
 // direct (O_DIRECT) and buffered-cold (pages dropped with posix_fadvise before each pass), at
 // the given parallelism (reads in flight on Bun's I/O thread pool). Takes about a second.
 
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readdirSync } from "node:fs";
+import { constants, readdirSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { ptr } from "bun:ffi";
 import { dropCachedPages } from "./libc.ts";
@@ -35,47 +36,47 @@ function alignedBuffer(bytes: number): Uint8Array {
   return raw.subarray(skew, skew + bytes);
 }
 
-interface Extent { fd: number; offset: number; length: number; need: number } // need: bytes up to the record's end
+interface Extent { file: FileHandle; offset: number; length: number; need: number } // need: bytes up to the record's end
 
 /** Every whole record of every layer file; for direct I/O the aligned cover of each record
  * (what a direct-I/O engine must read too). Shuffled with a fixed seed so that reads are
  * neither sequential (readahead) nor different from one probe to the next. */
-function extents(fds: number[], recordBytes: number, direct: boolean): Extent[] {
+async function extents(files: FileHandle[], recordBytes: number, direct: boolean): Promise<Extent[]> {
   const out: Extent[] = [];
-  for (const fd of fds) {
-    const records = Math.floor(fstatSync(fd).size / recordBytes);
+  for (const file of files) {
+    const records = Math.floor((await file.stat()).size / recordBytes);
     for (let i = 0; i < records; i++) {
       const start = i * recordBytes;
       const offset = direct ? start - (start % ALIGN) : start;
       const end = direct ? Math.ceil((start + recordBytes) / ALIGN) * ALIGN : start + recordBytes;
-      out.push({ fd, offset, length: end - offset, need: start + recordBytes - offset });
+      out.push({ file, offset, length: end - offset, need: start + recordBytes - offset });
     }
   }
   let seed = 0x9e3779b9;
   for (let i = out.length - 1; i > 0; i--) {
     seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
     const j = seed % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
+    [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
 }
 
 /** One sample: passes over the shuffled records (cache dropped before each) until the time
  * or byte budget is spent. Returns GB/s of record bytes over reading time only. */
-async function sample(fds: number[], list: Extent[], recordBytes: number, parallel: number, opts: Required<Pick<QuickProbeOptions, "sampleSeconds" | "sampleMaxBytes">>): Promise<number> {
+async function sample(files: FileHandle[], list: Extent[], recordBytes: number, parallel: number, opts: Required<Pick<QuickProbeOptions, "sampleSeconds" | "sampleMaxBytes">>): Promise<number> {
   const maxLen = Math.max(...list.map((e) => e.length));
   const buffers = Array.from({ length: parallel }, () => alignedBuffer(maxLen));
   let bytes = 0;
   let seconds = 0;
   while (seconds < opts.sampleSeconds && bytes < opts.sampleMaxBytes) {
-    for (const fd of fds) dropCachedPages(fd);
+    for (const f of files) dropCachedPages(f.fd);
     let next = 0;
     const t0 = performance.now();
     await Promise.all(
       buffers.map(async (buf) => {
         while (next < list.length && bytes < opts.sampleMaxBytes) {
-          const e = list[next++];
-          const got = await fsp.read(e.fd, buf, 0, e.length, e.offset);
+          const e = list[next++]!;
+          const { bytesRead: got } = await e.file.read(buf, 0, e.length, e.offset);
           if (got < e.need) throw new Error(`short read: ${got} of ${e.need} bytes at offset ${e.offset}`);
           bytes += recordBytes;
         }
@@ -93,19 +94,19 @@ export async function quickProbe(o: QuickProbeOptions): Promise<QuickProbeResult
   const result: QuickProbeResult = { measurements: [], skipped: [] };
 
   for (const mode of o.modes ?? (["direct", "buffered-cold"] as const)) {
-    let fds: number[] = [];
+    const handles: FileHandle[] = [];
     try {
       const flags = mode === "direct" ? constants.O_RDONLY | constants.O_DIRECT : constants.O_RDONLY;
-      fds = files.map((f) => openSync(f, flags));
-      if (mode === "buffered-cold" && !fds.every(dropCachedPages)) {
+      for (const f of files) handles.push(await open(f, flags));
+      if (mode === "buffered-cold" && !handles.every((h) => dropCachedPages(h.fd))) {
         result.skipped.push({ mode, reason: "posix_fadvise(DONTNEED) is not available, reads would not be cold" });
         continue;
       }
-      const list = extents(fds, o.recordBytes, mode === "direct");
+      const list = await extents(handles, o.recordBytes, mode === "direct");
       if (list.length === 0) throw new Error(`layer files are smaller than one ${o.recordBytes}-byte record`);
       for (const parallelism of o.parallelism) {
         const samples: number[] = [];
-        for (let i = 0; i < (o.samples ?? 5); i++) samples.push(await sample(fds, list, o.recordBytes, parallelism, settings));
+        for (let i = 0; i < (o.samples ?? 5); i++) samples.push(await sample(handles, list, o.recordBytes, parallelism, settings));
         result.measurements.push({
           what: "device_read",
           params: { recordBytes: o.recordBytes, parallelism, mode },
@@ -121,7 +122,7 @@ export async function quickProbe(o: QuickProbeOptions): Promise<QuickProbeResult
       // O_DIRECT is refused by some file systems (tmpfs, some overlays): that mode is skipped.
       result.skipped.push({ mode, reason: (err as Error).message });
     } finally {
-      for (const fd of fds) closeSync(fd);
+      for (const h of handles) await h.close();
     }
   }
   return result;

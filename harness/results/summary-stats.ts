@@ -7,7 +7,7 @@ export function quantile(values: readonly number[], q: number): number {
   const pos = (sorted.length - 1) * Math.min(1, Math.max(0, q));
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 export const median = (values: readonly number[]) => quantile(values, 0.5);
@@ -38,7 +38,7 @@ const T975 = [
 export function ci95(values: readonly number[]): { low: number; high: number; halfWidth: number } | null {
   if (values.length < 2) return null;
   const df = values.length - 1;
-  const t = df <= T975.length ? T975[df - 1] : 1.96;
+  const t = T975[df - 1] ?? 1.96;
   const halfWidth = (t * sampleStdDev(values)) / Math.sqrt(values.length);
   const m = mean(values);
   return { low: m - halfWidth, high: m + halfWidth, halfWidth };

@@ -65,15 +65,17 @@ export async function runChild(o: RunChildOptions): Promise<ChildOutcome> {
   const r = result as Extract<ChildMessage, { type: "result" }> | null;
   const stderrTail = stderr.trim() ? { stderr: stderr.trim() } : {};
 
-  if (o.signal?.aborted) return { status: "interrupted" };
+  // SIGINT is the user's Ctrl-C (the engine never raises it), even if it beat the abort here.
+  if (o.signal?.aborted || proc.signalCode === "SIGINT") return { status: "interrupted" };
   if (timedOut) {
     const message = `killed after the ${o.timeoutS ?? 600} s time limit, ${lastTokens} tokens done`;
     return { status: "failed", failure: { kind: "timeout", timeoutS: o.timeoutS ?? 600, message }, samples: r?.samples ?? null, abi };
   }
   if (r?.status === "failed") return { status: "failed", failure: { kind: "error", ...r.error }, samples: r.samples, abi };
   if (proc.signalCode) {
-    const message = `killed by ${proc.signalCode} after ${lastTokens} tokens`;
-    return { status: "failed", failure: { kind: "signal", signal: proc.signalCode, message, ...stderrTail }, samples: null, abi };
+    const signal = String(proc.signalCode);
+    const message = `killed by ${signal} after ${lastTokens} tokens`;
+    return { status: "failed", failure: { kind: "signal", signal, message, ...stderrTail }, samples: null, abi };
   }
   if (proc.exitCode !== 0 || r === null) {
     const lastLine = stderr.trim().split("\n").at(-1)?.trim();

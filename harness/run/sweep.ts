@@ -41,8 +41,9 @@ export interface SweepResult {
 function summary(r: RunRecord): string {
   if (r.status === "failed") return `FAILED (${r.failure?.kind}): ${r.failure?.message}`;
   const d = r.derived;
-  const steady = d?.steady.plateaued ? `steady from token ${d.steady.startToken}` : `never plateaued (${d?.steady.reason})`;
-  return `ok, ${d?.tokS?.toFixed(2)} tok/s, p99 ${d?.p99TokenMs?.toFixed(2)} ms, ${steady}`;
+  if (!d) return "ok, no tokens";
+  const steady = d.steady.plateaued ? `steady from token ${d.steady.startToken}` : `never plateaued (${d.steady.reason})`;
+  return `ok, ${d.tokS?.toFixed(2)} tok/s, p99 ${d.p99TokenMs?.toFixed(2)} ms, ${steady}`;
 }
 
 export async function runSweep(o: SweepOptions): Promise<SweepResult> {
@@ -85,7 +86,10 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
         signal: abort.signal,
         onProgress: (p) => progress.runProgress(p.tokens, p.totalTokens || totalTokens, p.tokS),
       });
-      if (outcome.status === "interrupted") break;
+      if (outcome.status === "interrupted") {
+        abort.abort(); // a child stopped by Ctrl-C stops the sweep even if ours came later
+        break;
+      }
       const record = makeRecord({ experiment: o.experiment, run, index, count: runs.length, outcome, context: o.context, startedAt, finishedAt: new Date() });
       appendRecord(jsonl, record);
       writeRunsCsv(jsonl, csv);
