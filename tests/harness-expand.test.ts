@@ -40,7 +40,7 @@ describe("run order and ids", () => {
       body: "sweep:\n  machine.page_cache: [1GB, 512MiB]\n",
       ids: ["base[machine.page_cache=1.00GB]#1", "base[machine.page_cache=537MB]#1"],
     },
-  ])("$name", ({ body, ids }) => {
+  ] as { name: string; body: string; ids: string[] }[])("$name", ({ body, ids }) => {
     const p = plan(HEAD + body);
     expect(p.runs.map((r) => r.id)).toEqual(ids);
     expect(p.runs.map((r) => r.index)).toEqual(ids.map((_, i) => i));

@@ -2,8 +2,9 @@
 // type, default, range and help, and the geometry presets. Every engine setting in an
 // experiment file is validated against this, so the harness never restates engine keys.
 
-export type KeyType = "int" | "real" | "bool" | "enum" | "str";
-export type EngineValue = number | string | boolean;
+import type { EngineDescription, KeyInfo, KeyType, KeyValue, PresetInfo } from "../../ffi/index.ts";
+
+export type EngineValue = KeyValue;
 
 export interface EngineKey {
   name: string;               // e.g. "io.threads"
@@ -32,47 +33,26 @@ export interface Registry {
   presets: Map<string, Preset>;
 }
 
-type Json = Record<string, unknown>;
-
-/** Typed registry from the engine's describe() JSON (already parsed). */
-export function registryFromDescription(d: Json): Registry {
-  const keys = new Map<string, EngineKey>();
-  for (const k of d.keys as Json[]) {
-    const key = toKey(k);
-    keys.set(key.name, key);
-  }
-  const presets = new Map<string, Preset>();
-  for (const p of d.presets as Json[]) presets.set(String(p.name), toPreset(p));
-  return { abi: Number(d.abi), keys, presets };
+/** The registry from the engine's description (ffi describe()). */
+export function registryFromDescription(d: EngineDescription): Registry {
+  const keys = new Map<string, EngineKey>(d.keys.map((k) => [k.name, toKey(k)]));
+  const presets = new Map<string, Preset>(d.presets.map((p) => [p.name, toPreset(p)]));
+  return { abi: d.abi, keys, presets };
 }
 
-function toKey(k: Json): EngineKey {
-  const type = String(k.type) as KeyType;
-  const values = Array.isArray(k.values) ? (k.values as (string | number)[]) : undefined;
-  const key: EngineKey = { name: String(k.name), type, default: toValue(type, k.default), help: String(k.help ?? "") };
-  if (typeof k.min === "number") key.min = k.min;
-  if (typeof k.max === "number") key.max = k.max;
-  if (values && values.length > 0) key.values = values;
+function toKey(k: KeyInfo): EngineKey {
+  const key: EngineKey = { name: k.name, type: k.type, default: k.default, help: k.help };
+  if (k.min !== undefined) key.min = k.min;
+  if (k.max !== undefined) key.max = k.max;
+  if (k.values && k.values.length > 0) key.values = k.values;
   return key;
 }
 
-function toValue(type: KeyType, v: unknown): EngineValue {
-  if (type === "int" || type === "real") return Number(v);
-  if (type === "bool") return v === true || v === 1 || v === "1" || v === "true";
-  return String(v ?? "");
-}
-
-function toPreset(p: Json): Preset {
-  const rb = (p.record_bytes ?? {}) as Record<string, number>;
-  const g = p.geometry as Json;
+function toPreset(p: PresetInfo): Preset {
+  const g = p.geometry;
   return {
-    name: String(p.name),
-    layers: Number(g.layers),
-    experts: Number(g.experts),
-    k: Number(g.k),
-    bits: Number(g.bits),
-    recordBytes: Object.fromEntries(Object.entries(rb).map(([b, n]) => [Number(b), Number(n)])),
-    residentLayerBytes: Number(p.resident_layer_bytes),
-    source: String(p.source ?? ""),
+    name: p.name, layers: g.layers, experts: g.experts, k: g.k, bits: g.bits, source: p.source,
+    recordBytes: Object.fromEntries(Object.entries(p.record_bytes).map(([b, n]) => [Number(b), n])),
+    residentLayerBytes: p.resident_layer_bytes,
   };
 }
