@@ -1,4 +1,4 @@
-// Emulated-machine sizes converted to this machine's with s = L / preset layers (DESIGN §2):
+// Emulated-machine sizes converted to this machine's with s = L / preset layers:
 // memory and global budgets scale, per-layer budgets and request sizes do not; both values kept.
 import { describe, expect, test } from "bun:test";
 import { errors, plan } from "./harness-plan-helpers.ts";

@@ -15,14 +15,13 @@ export function experimentReference(s: ExperimentSchema): string {
     "for this machine and records both values; global budgets in entries scale the same way, per-layer ones do not.",
     "",
   ];
+  out.push("#### Top level", "", table(s.fields.filter((f) => !f.path.includes(".")).map((f) =>
+    [code(f.path), cell(f.type), f.required ? "required" : "—", cell(f.help)])));
   for (const [section, text] of Object.entries(SECTIONS)) {
     out.push(`#### \`${section}:\``, "", text, "");
     out.push(table(s.fields.filter((f) => f.path.startsWith(`${section}.`)).map((f) =>
       [code(f.path), cell(f.type), f.required ? "required" : cell(f.default ?? "—"), cell(f.help)])));
   }
-  out.push("Top level: ", "", table(s.fields.filter((f) => !f.path.includes(".")).map((f) =>
-    [code(f.path), cell(f.type), f.required ? "required" : "—", cell(f.help)])));
-
   out.push(`#### \`engine:\``, "", EXTRA_SECTIONS.engine!, "");
   out.push(table([...s.engineKeys.values()].map((k) => [code(k.name), cell(accepts(k)), cell(defaultOf(k)), cell(k.help)])));
 

@@ -1,5 +1,5 @@
 // Engine keys that hold sizes, and how each carries over from the emulated machine to this
-// one (DESIGN §2): memory budgets scale with s = L / preset layers when they are global, a
+// one: memory budgets scale with s = L / preset layers when they are global, a
 // per-layer budget or a request size does not.
 
 export interface SizedKey {

@@ -1,5 +1,5 @@
 // A comparison must name two different variants of the file and have the repeats its
-// verdict needs (a 95 % interval over ≥ 5 interleaved repeats, DESIGN §6).
+// verdict needs (a 95 % interval over ≥ 5 interleaved repeats).
 import { didYouMean } from "../util/did-you-mean.ts";
 import type { Problem } from "./problem.ts";
 import type { ExperimentDoc } from "./schema.ts";

@@ -22,7 +22,7 @@ export interface Field {
 export const SECTIONS: Record<string, string> = {
   model: "Which model: a geometry preset of the engine, scaled to L layers (s = L / the preset's layers), at a bit width and seed — or an imported Flash-MoE directory.",
   workload: "What runs: the routing source, tokens per run, warm-up tokens left out of steady-state figures, and repeats (interleaved across variants).",
-  machine: "The emulated machine's memory (DESIGN §2), in the emulated machine's sizes: each is multiplied by s for this machine, and both values are recorded.",
+  machine: "The emulated machine's memory, composed as the paper used it: page cache available to the model, resident non-expert weights, total RAM. Written in the emulated machine's sizes; each is multiplied by s for this machine, and both values are recorded.",
 };
 
 export function harnessFields(reg: Registry): Field[] {

@@ -1,6 +1,6 @@
 // One configuration's settings resolved into a run's model, workload, machine and full engine
 // key map: defaults filled from the preset and the registry, emulated sizes converted to this
-// machine's with s = L / preset layers (DESIGN §2). Pure.
+// machine's with s = L / preset layers. Pure.
 import path from "node:path";
 import type { EngineKey, EngineValue, Registry } from "../engine/registry.ts";
 import { FIELD_TO_KEY, isOwnedKey } from "../engine/owned-keys.ts";
