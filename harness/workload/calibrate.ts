@@ -1,12 +1,13 @@
 // The calibration search: synthetic-routing parameters whose per-layer LRU hit rates and
-// consecutive overlap match a published target. A coarse grid, then a pattern search with
-// halving steps; every evaluation is reported to `record` so the search can be replayed.
+// consecutive overlap match a published target. A coarse grid, then Nelder–Mead from its best
+// point; every evaluation is reported to `record`, so the search is on file and can be replayed.
 
 import type { CalibrationTarget } from "./calibration-targets.ts";
 import type { Trace } from "./trace-file.ts";
 import { layerRequests } from "./stats/layer-sets.ts";
 import { lruHitRate, stackDistances } from "./stats/stack-distance.ts";
 import { consecutiveOverlap } from "./stats/overlap.ts";
+import { nelderMead } from "./nelder-mead.ts";
 
 /** The searched parameters (routing.* keys without the prefix). */
 export interface WorkloadParams {
@@ -55,15 +56,17 @@ export interface Evaluation {
 export interface SearchSpace {
   grid: { zipf: number[]; reuse: number[]; reuse_window: number[]; topic_shift: number[] };
   bounds: { zipf: [number, number]; reuse: [number, number]; topic_shift: [number, number] };
-  steps: { zipf: number; reuse: number; topic_shift: number }; // first refinement steps
-  minSteps: { zipf: number; reuse: number; topic_shift: number }; // stop below these
+  steps: { zipf: number; reuse: number; topic_shift: number }; // initial simplex edges
+  minSteps: { zipf: number; reuse: number; topic_shift: number }; // simplex size at which to stop
+  maxRefine: number; // evaluations allowed after the grid
 }
 
 export const DEFAULT_SPACE: SearchSpace = {
   grid: { zipf: [0.8, 0.9, 1.0, 1.1, 1.2, 1.3], reuse: [0.1, 0.2, 0.3, 0.4], reuse_window: [2, 4, 8], topic_shift: [0.25, 0.5, 0.75] },
   bounds: { zipf: [0.3, 2.5], reuse: [0, 0.9], topic_shift: [0, 1] },
   steps: { zipf: 0.05, reuse: 0.05, topic_shift: 0.125 },
-  minSteps: { zipf: 0.005, reuse: 0.005, topic_shift: 0.015 },
+  minSteps: { zipf: 0.002, reuse: 0.002, topic_shift: 0.01 },
+  maxRefine: 150,
 };
 
 /** Overlap must stay inside the published band by this margin (fraction), so that seed noise
@@ -91,7 +94,6 @@ export function evaluateOver(evaluate: Evaluate, p: WorkloadParams, seeds: numbe
   };
 }
 
-const clamp = (x: number, [lo, hi]: [number, number]) => Math.min(hi, Math.max(lo, x));
 const round = (x: number) => Math.round(x * 1e4) / 1e4; // parameters as recorded: 4 decimals
 
 export function search(evaluate: Evaluate, t: CalibrationTarget, seeds: number[], record: (e: Evaluation) => void,
@@ -106,22 +108,17 @@ export function search(evaluate: Evaluate, t: CalibrationTarget, seeds: number[]
   const g = space.grid;
   for (const zipf of g.zipf) for (const reuse of g.reuse) for (const reuse_window of g.reuse_window)
     for (const topic_shift of g.topic_shift) consider({ zipf, reuse, reuse_window, topic_shift }, "grid");
-  // Pattern search on the continuous parameters: try ± step on each; halve the steps when no
-  // move improves. reuse_window stays at the grid's choice (an integer, coarse by nature).
-  const step = { ...space.steps };
+  // Then Nelder–Mead on the continuous parameters from the best grid point; reuse_window stays
+  // at the grid's choice (an integer, coarse by nature).
   const names = ["zipf", "reuse", "topic_shift"] as const;
-  while (names.some((n) => step[n] >= space.minSteps[n])) {
-    let moved = false;
-    for (const n of names) {
-      if (step[n] < space.minSteps[n]) continue;
-      for (const dir of [1, -1]) {
-        const from: Evaluation = best!;
-        const p = { ...from.params, [n]: round(clamp(from.params[n] + dir * step[n], space.bounds[n])) };
-        if (p[n] === from.params[n]) continue;
-        if (consider(p, "refine").loss < from.loss) { moved = true; break; }
-      }
-    }
-    if (!moved) for (const n of names) step[n] /= 2;
-  }
+  const from: WorkloadParams = best!.params;
+  nelderMead((x) => consider({ ...from, zipf: round(x[0]!), reuse: round(x[1]!), topic_shift: round(x[2]!) }, "refine").loss, {
+    start: names.map((n) => from[n]),
+    steps: names.map((n) => space.steps[n]),
+    lower: names.map((n) => space.bounds[n][0]),
+    upper: names.map((n) => space.bounds[n][1]),
+    tolerance: names.map((n) => space.minSteps[n]),
+    maxEvaluations: space.maxRefine,
+  });
   return best!;
 }

@@ -95,9 +95,10 @@ function metaValue(s: string): MetaValue {
 export function convertCsv(file: string, o: CsvOptions): Assembled {
   let records: { record: string[]; info: { lines: number } }[];
   try {
+    // with info: true each record comes as { record, info } (csv-parse's types do not say so)
     records = parse(readFileSync(file, "utf8"), {
       comment: "#", comment_no_infix: true, info: true, relax_column_count: true, skip_empty_lines: true,
-    });
+    }) as unknown as typeof records;
   } catch (e) {
     if (e instanceof CsvError) throw new TraceError(file, (e as unknown as { lines: number }).lines, `CSV: ${e.message}`);
     throw e;

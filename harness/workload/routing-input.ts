@@ -2,7 +2,7 @@
 // its metadata beside it, if any) or JSON lines / CSV converted on the fly.
 
 import { extname } from "node:path";
-import type { GapRule } from "./assemble.ts";
+import type { Assembled, GapRule } from "./assemble.ts";
 import { convertCsv, type CsvOptions } from "./convert-csv.ts";
 import { convertJsonl } from "./convert-jsonl.ts";
 import { readTrace, type Trace } from "./trace-file.ts";
@@ -25,7 +25,7 @@ export function textFormatOf(file: string): TextFormat | null {
   return null;
 }
 
-export function convertText(file: string, format: TextFormat, o: CsvOptions): RoutingFile {
+export function convertText(file: string, format: TextFormat, o: CsvOptions): Assembled {
   return format === "jsonl" ? convertJsonl(file, o) : convertCsv(file, o);
 }
 

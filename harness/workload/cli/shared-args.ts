@@ -1,11 +1,12 @@
 // Options shared by the `trace` subcommands (citty declarations) and their parsing helpers.
 
+import type { ArgsDef } from "citty";
 import { GAP_RULES, type GapRule } from "../assemble.ts";
 import { TraceError } from "../trace-error.ts";
 
 export const conversionArgs = {
   format: { type: "enum", options: ["jsonl", "csv"], description: "input format (default: from the extension)" },
-  gaps: { type: "enum", options: [...GAP_RULES], default: "drop",
+  gaps: { type: "enum", options: [...GAP_RULES] as string[], default: "drop",
     description: "tokens missing some layers: drop them, fill from the previous token, or error" },
   experts: { type: "string", description: "experts per layer (default: largest id seen + 1)" },
   layers: { type: "string", description: "layers (default: largest layer seen + 1)" },
@@ -14,7 +15,7 @@ export const conversionArgs = {
   "segment-column": { type: "string", description: "CSV: column naming the sequence / prompt" },
   "expert-columns": { type: "string", description: "CSV: comma-separated expert id columns, in routing order" },
   "weight-columns": { type: "string", description: "CSV: comma-separated gate weight columns" },
-} as const;
+} satisfies ArgsDef;
 
 /** A positive integer option, or an error naming the option and what is valid. */
 export function positiveInt(value: string | undefined, option: string): number | undefined {
