@@ -1,0 +1,100 @@
+/* models.c — model files through the ABI: generation driven in time-bounded steps from the
+ * model.* and gen.* keys, checking a model directory, importing a Flash-MoE directory. */
+#include "engine.h"
+#include "../util/common.h"
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* The model.* keys that hold geometry, and where each lands in tb_geometry. */
+static const struct { const char *key; size_t cfg, geo; } geometry_keys[] = {
+  { "model.hidden", offsetof(tb_config, model_hidden), offsetof(tb_geometry, hidden) },
+  { "model.ffn", offsetof(tb_config, model_ffn), offsetof(tb_geometry, ffn) },
+  { "model.shared_ffn", offsetof(tb_config, model_shared_ffn), offsetof(tb_geometry, shared_ffn) },
+  { "model.layers", offsetof(tb_config, model_layers), offsetof(tb_geometry, layers) },
+  { "model.experts", offsetof(tb_config, model_experts), offsetof(tb_geometry, experts) },
+  { "model.group", offsetof(tb_config, model_group), offsetof(tb_geometry, group) },
+  { "model.bits", offsetof(tb_config, model_bits), offsetof(tb_geometry, bits) },
+  { "model.dense_bits", offsetof(tb_config, model_dense_bits), offsetof(tb_geometry, dense_bits) },
+  { "model.dense_matrices", offsetof(tb_config, model_dense_matrices), offsetof(tb_geometry, dense_matrices) },
+};
+
+#define DEFAULT_K 4   /* Flash-MoE's K, for custom geometries that do not say */
+
+int tb_config_geometry(const tb_config *c, tb_geometry *g) {
+  const tb_preset *p = NULL;
+  if (c->model_preset[0] && !(p = tb_preset_find(c->model_preset)))
+    return tb_fail(TB_ERR_ARG, "model.preset: '%s' is not a compiled preset", c->model_preset);
+  for (int i = 0; i < TB_ARRAY_LEN(geometry_keys); i++) {
+    int v = *(const int *)((const char *)c + geometry_keys[i].cfg);
+    int *dst = (int *)((char *)g + geometry_keys[i].geo);
+    if (v >= 0) *dst = v;
+    else if (p) *dst = *(const int *)((const char *)&p->g + geometry_keys[i].geo);
+    else return tb_fail(TB_ERR_ARG, "%s: not set; set it, or set model.preset to take a preset's "
+                        "geometry (tb_describe_json lists the presets)", geometry_keys[i].key);
+  }
+  g->k = c->routing_k > 0 ? c->routing_k : p ? p->g.k : (g->experts < DEFAULT_K ? g->experts : DEFAULT_K);
+  return tb_geometry_validate(g);
+}
+
+TB_EXPORT int tb_gen_begin(tb_engine *e) {
+  if (!e) return tb_fail(TB_ERR_ARG, "tb_gen_begin: engine is NULL");
+  if (e->state != TB_STATE_CONFIG) return tb_state_error(e, "tb_gen_begin", "being configured");
+  if (!e->cfg.model_dir[0])
+    return tb_fail(TB_ERR_ARG, "model.dir: not set; set it to the directory to generate the model into");
+  tb_geometry g;
+  int rc = tb_config_geometry(&e->cfg, &g);
+  if (rc < 0) return rc;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int threads = e->cfg.gen_threads > 0 ? e->cfg.gen_threads : cpus > 0 ? (int)cpus : 1;
+  __atomic_store_n(&e->cancel, 0, __ATOMIC_RELEASE);
+  rc = tb_gen_create(&e->gen, e->cfg.model_dir, &g, (uint64_t)e->cfg.model_seed, threads,
+                     e->cfg.model_preset);
+  if (rc < 0) { e->gen = NULL; return rc; }
+  e->state = TB_STATE_GENERATING;
+  return TB_OK;
+}
+
+/* Ends the generation either way; the engine can be configured and used again. */
+static int gen_end(tb_engine *e, int rc) {
+  tb_gen_destroy(e->gen);
+  e->gen = NULL;
+  e->state = TB_STATE_CONFIG;
+  return rc;
+}
+
+TB_EXPORT int tb_gen_step(tb_engine *e, double budget_ms, double *progress) {
+  if (!e) return tb_fail(TB_ERR_ARG, "tb_gen_step: engine is NULL");
+  if (e->state != TB_STATE_GENERATING) return tb_state_error(e, "tb_gen_step", "generating (after tb_gen_begin)");
+  if (!(budget_ms >= 0 && budget_ms <= 1e9))
+    return tb_fail(TB_ERR_ARG, "tb_gen_step: budget_ms=%g must be a number of milliseconds in 0..1e9", budget_ms);
+  if (__atomic_exchange_n(&e->cancel, 0, __ATOMIC_ACQ_REL))
+    return gen_end(e, tb_fail(TB_ERR_CANCELLED, "generation cancelled by tb_cancel; %s has no manifest "
+                              "and is not a model", e->cfg.model_dir));
+  double local;
+  int rc = tb_gen_run_step(e->gen, budget_ms / 1000.0, progress ? progress : &local);
+  return rc == TB_MORE ? rc : gen_end(e, rc);
+}
+
+TB_EXPORT int tb_model_check(const char *dir) {
+  if (!dir || !dir[0]) return tb_fail(TB_ERR_ARG, "tb_model_check: dir is empty");
+  tb_model *m = calloc(1, sizeof *m);   /* large (per-layer fd and map tables): not on the stack */
+  if (!m) return tb_fail(TB_ERR_NOMEM, "tb_model_check: out of memory");
+  int rc = tb_model_open(m, dir);
+  if (rc >= 0) tb_model_close(m);
+  free(m);
+  return rc < 0 ? rc : TB_OK;
+}
+
+TB_EXPORT int tb_model_import(const char *src_dir, const char *preset, int bits, int seed, const char *dst_dir) {
+  if (!src_dir || !src_dir[0]) return tb_fail(TB_ERR_ARG, "tb_model_import: src_dir is empty");
+  if (!dst_dir || !dst_dir[0]) return tb_fail(TB_ERR_ARG, "tb_model_import: dst_dir is empty");
+  if (!preset || !tb_preset_find(preset))
+    return tb_fail(TB_ERR_ARG, "tb_model_import: preset '%s' is not a compiled preset (tb_describe_json "
+                   "lists them)", preset ? preset : "NULL");
+  if (bits != 2 && bits != 4 && bits != 8)
+    return tb_fail(TB_ERR_ARG, "tb_model_import: bits=%d; allowed 2, 4 or 8", bits);
+  if (seed < 0) return tb_fail(TB_ERR_ARG, "tb_model_import: seed=%d must be >= 0", seed);
+  return tb_import(src_dir, preset, bits, (uint64_t)seed, dst_dir);
+}
