@@ -1,7 +1,7 @@
 /* config.c — defaults, validated setters and JSON output of tb_config, all driven by the key
  * registry (keys.c). Error messages name the key and say what is allowed. */
 #include "config.h"
-#include "json.h"
+#include "json_out.h"
 #include "../util/common.h"
 #include <math.h>
 #include <stdio.h>
@@ -177,21 +177,21 @@ void tb_config_defaults(tb_config *c) {
 }
 
 int tb_config_to_json(const tb_config *c, char *buf, int n) {
-  tb_json j;
-  tb_json_fixed(&j, buf, n > 0 ? (size_t)n : 0);
-  tb_json_begin(&j, '{');
+  tb_jout j;
+  tb_jout_fixed(&j, buf, n > 0 ? (size_t)n : 0);
+  tb_jout_begin(&j, '{');
   for (int i = 0; i < tb_key_count; i++) {
     const tb_key *k = &tb_keys[i];
     const void *f = (const char *)c + k->offset;
-    tb_json_key(&j, k->name);
+    tb_jout_key(&j, k->name);
     switch (k->type) {
-      case TB_KEY_INT: tb_json_int(&j, *(const int *)f); break;
-      case TB_KEY_BOOL: tb_json_bool(&j, *(const int *)f); break;
-      case TB_KEY_REAL: tb_json_real(&j, *(const double *)f); break;
-      default: tb_json_str(&j, (const char *)f);
+      case TB_KEY_INT: tb_jout_int(&j, *(const int *)f); break;
+      case TB_KEY_BOOL: tb_jout_bool(&j, *(const int *)f); break;
+      case TB_KEY_REAL: tb_jout_real(&j, *(const double *)f); break;
+      default: tb_jout_str(&j, (const char *)f);
     }
   }
-  tb_json_end(&j, '}');
-  int rc = tb_json_finish(&j);
+  tb_jout_end(&j, '}');
+  int rc = tb_jout_finish(&j);
   return rc < 0 ? rc : (int)j.len;
 }
