@@ -27,9 +27,16 @@ typedef struct {
   uint8_t state;           /* TB_SLOT_* (FILLING while its read is in flight) */
   uint8_t pinned;          /* never chosen as a victim */
   uint8_t prefetched;      /* filled by a prefetch, not yet used by demand */
+  uint8_t busy;            /* touched by the current batch (see tb_cache_end_batch) */
   void *data;              /* record bytes (NULL in simulation) */
   void *io;                /* in-flight read of this slot (engine's tb_read), or NULL */
 } tb_slot;
+
+/* A slot a policy may choose as its victim: occupied, not pinned, not in use by the current
+ * batch (its bytes are being read or computed on). Every victim() must return one of these. */
+static inline int tb_slot_evictable(const tb_slot *s) {
+  return s->key >= 0 && !s->pinned && !s->busy;
+}
 
 typedef struct tb_cache tb_cache;
 
@@ -37,6 +44,7 @@ typedef struct {
   const char *name;
   const char *help;        /* one paragraph: what it is, where it comes from */
   int needs_future;        /* 1: uses tb_req.next_use (OPT) */
+  int no_storage;          /* 1: keeps nothing; the engine gives it capacity 0 (`none`) */
   int (*create)(void **state, tb_cache *c);   /* c->capacity, c->keys are set */
   void (*destroy)(void *state);
   void (*on_hit)(void *st, tb_cache *c, int slot, const tb_req *r);
@@ -60,8 +68,12 @@ struct tb_cache {
   int32_t *map;            /* [keys] → slot index or -1 */
   int32_t *free_list;      /* [capacity] stack of free slot indices */
   int free_top;
-  /* counters (the template counts; policies never do) */
+  int32_t *busy_list;      /* [capacity] slots marked busy by the current batch */
+  int busy_count;
+  /* counters (the template counts; policies never do). misses include bypasses:
+   * hits + misses = requests; insertions + bypasses = misses. */
   int64_t requests, hits, misses, insertions, evictions, bypasses, pinned_slots;
+  int peak_used;           /* most slots ever occupied at once */
 };
 
 enum { TB_CACHE_HIT = 0, TB_CACHE_MISS_FILL = 1, TB_CACHE_MISS_BYPASS = 2 };
@@ -75,11 +87,20 @@ int tb_cache_create(tb_cache **out, const tb_policy_ops *ops, int capacity, int 
 void tb_cache_destroy(tb_cache *c);
 /* The request algorithm, once for every policy: find → hit; else on_miss → if admitted and
  * full, evict a victim → insert into a free slot. *slot_out is the slot (HIT, MISS_FILL) or -1.
- * A MISS_FILL slot is left in TB_SLOT_FILLING; the caller marks it READY when its bytes are in. */
+ * A MISS_FILL slot is left in TB_SLOT_FILLING; the caller marks it READY when its bytes are in.
+ * A hit or filled slot is marked busy until tb_cache_end_batch: the requests of one batch
+ * (one layer of one token) never evict each other's bytes while they are read or used. A miss
+ * with no evictable victim (everything pinned or busy) bypasses. */
 int tb_cache_access(tb_cache *c, const tb_req *r, int *slot_out);
+/* End the current batch: its slots become evictable again. Callers (engine and simulator
+ * alike) call it after each layer of each token, so both see the same hits and misses. */
+void tb_cache_end_batch(tb_cache *c);
 /* Look without counting or changing recency. */
 int tb_cache_peek(const tb_cache *c, int32_t key);
-/* Insert and pin (profile pins); counts inside capacity. */
+/* Insert and pin (profile pins); counts inside capacity. Not a request: request counters are
+ * unchanged. A key already resident is pinned in place. Returns TB_CACHE_MISS_FILL (slot left
+ * FILLING for the caller to fill), TB_CACHE_HIT (already resident) or TB_ERR_ARG when no
+ * slot can be had (every slot pinned). */
 int tb_cache_pin(tb_cache *c, const tb_req *r, int *slot_out);
 
 #endif

@@ -1,11 +1,20 @@
 /* io.h — I/O engines behind one ops table with a submit/reap split (after fio). A read moves
  * one expert record (or part of one) into a caller buffer; engines may split it into
  * io.chunk-sized pieces served by several threads. Demand reads go ahead of queued prefetch
- * reads. Engines never allocate per read; tb_read structs are owned by the caller. */
+ * reads. Engines never allocate per read; tb_read structs are owned by the caller.
+ *
+ * Threading: one tb_io is driven (submit, reap, destroy) from one thread; engines may run
+ * their own worker threads behind it.
+ * Direct I/O: the caller passes an O_DIRECT fd (F_NOCACHE on macOS) and sets direct = 1; then
+ * offset, size and dst must be multiples of 4096, and engines round io.chunk up to a multiple
+ * of 4096 so every piece stays aligned (chunk 5000 → pieces of 8192). */
 #ifndef TB_IO_H
 #define TB_IO_H
 
 #include <stdint.h>
+
+#define TB_IO_MAX_THREADS 64
+#define TB_DIRECT_ALIGN 4096     /* bytes: O_DIRECT offset/size/buffer alignment */
 
 enum { TB_READ_DEMAND = 0, TB_READ_PREFETCH = 1 };
 enum { TB_DIRECT_OFF = 0, TB_DIRECT_ON = 1, TB_DIRECT_FIRST_TOUCH = 2 };
@@ -24,13 +33,16 @@ typedef struct tb_read {
   void *user;              /* caller's cookie */
   /* out, valid once reaped */
   int status;              /* TB_OK or TB_ERR_IO */
-  int err_no;              /* errno of the failure */
-  double t_submit, t_start, t_done;  /* tb_now() seconds */
+  int err_no;              /* errno of the failure; 0 when the file ended before offset+size */
+  int64_t err_offset;      /* file offset (bytes) where the failing piece stopped; -1 if none */
+  double t_submit, t_start, t_done;  /* tb_now() seconds: submitted, first piece taken, last done */
   /* engine-private */
   int chunks_total;
   int chunks_done;         /* atomic */
+  int chunks_next;         /* next piece to hand to a worker (under the engine's lock) */
+  int64_t chunk_bytes;     /* bytes per piece (the last may be shorter) */
   int64_t bytes_done;      /* atomic */
-  struct tb_read *next;    /* queue link */
+  struct tb_read *next;    /* queue link: pending queue, then finished queue */
 } tb_read;
 
 typedef struct {
@@ -54,12 +66,42 @@ typedef struct {
   int (*reap)(tb_io *io, tb_read **done, int max, int min_done);
 } tb_io_ops;
 
+/* Every engine's state begins with this header (engines embed it as their first member). */
+struct tb_io {
+  const tb_io_ops *ops;
+  tb_io_config cfg;        /* as created */
+};
+
 extern const tb_io_ops *const tb_io_engines[];
 extern const int tb_io_engine_count;
 const tb_io_ops *tb_io_find(const char *name);
 
+/* Find `name`, check that it is available here (else TB_ERR_UNAVAILABLE with the engine's
+ * reason), validate cfg and create it. Unknown names → TB_ERR_ARG listing the engines. */
+int tb_io_open(const char *name, const tb_io_config *cfg, tb_io **out);
+static inline void tb_io_close(tb_io *io) { if (io) io->ops->destroy(io); }
+static inline int tb_io_submit(tb_io *io, tb_read *r) { return io->ops->submit(io, r); }
+static inline int tb_io_reap(tb_io *io, tb_read **done, int max, int min_done) {
+  return io->ops->reap(io, done, max, min_done);
+}
+
+/* Shared by engines: checks a read before it is queued (kind, size, buffer, direct alignment)
+ * and resets its out and private fields; TB_ERR_ARG names the file and the offending value. */
+int tb_read_prepare(tb_read *r, int64_t chunk);
+/* Records a failed read's message with tb_fail() — "read <path> offset <o> size <s> (layer l
+ * expert e): <strerror> (errno n) at offset <x>" — and returns TB_ERR_IO. Reap does this for
+ * the first failed read it hands back, so tb_last_error() names it on the caller's thread. */
+int tb_read_error(const tb_read *r);
+
 /* Read exactly size bytes at offset, retrying short reads and EINTR. Returns TB_OK or
  * TB_ERR_IO with the message "read <path> offset <o>: <strerror>". */
 int tb_pread_full(int fd, void *dst, int64_t size, int64_t offset, const char *path);
+/* The same loop without touching the error message (safe on worker threads): returns 0,
+ * an errno, or TB_PREAD_EOF when the file ended first. *got = bytes read. */
+#define TB_PREAD_EOF (-1)
+int tb_pread_exact(int fd, void *dst, int64_t size, int64_t offset, int64_t *got);
+
+/* Apply io.fadvise (TB_FADVISE_*) to a whole file: posix_fadvise on Linux, F_RDAHEAD on macOS. */
+int tb_io_fadvise(int fd, int mode, const char *path);
 
 #endif

@@ -22,6 +22,7 @@
 #define TB_TRACE_MAGIC "TBTRACE"
 #define TB_TRACE_VERSION 1
 #define TB_TRACE_HEADER_BYTES 64
+#define TB_ROUTING_MAX_K 1024    /* experts per (token, layer) */
 
 typedef struct {
   int tokens, layers, experts, k;
@@ -44,5 +45,13 @@ int tb_routing_synthetic(tb_routing *r, int tokens, int layers, int experts, int
 int tb_routing_load(tb_routing *r, const char *path, int tokens, int layers, int experts, int k);
 int tb_routing_save(const tb_routing *r, const char *path);
 void tb_routing_free(tb_routing *r);
+
+/* Allocate ids, weights and next_use for tokens × layers × k (contents unset) into a zeroed r;
+ * TB_ERR_ARG for sizes out of range, TB_ERR_NOMEM naming the bytes. Used by every source. */
+int tb_routing_alloc(tb_routing *r, int tokens, int layers, int experts, int k);
+/* Fill r->next_use from r->ids in one backward pass, O(tokens·layers·k): for each request,
+ * the token of the next request of the same (layer, expert), TB_NEXT_USE_NEVER when none.
+ * Needs a layers·experts scratch table: TB_OK or TB_ERR_NOMEM. */
+int tb_routing_fill_next_use(tb_routing *r);
 
 #endif
