@@ -78,12 +78,7 @@ export function ensureLibrary(o: BuildOptions = {}): string {
   const make = which("make", pathEnv);
   if (!make) throw new Error("`make` is not on PATH: it is needed to build the tierbench engine (engine-c/Makefile)");
 
-  mkdirSync(buildDir, { recursive: true });
-  const release = acquireLockSync(join(buildDir, `.${LIBRARY_FILE}.lock`), {
-    timeoutMs: o.lockTimeoutMs,
-    what: `building ${lib}`,
-  });
-  try {
+  return withBuildLock(buildDir, `building ${lib}`, o.lockTimeoutMs, () => {
     if (!libraryIsStale(lib)) return lib; // another process built it while we waited
     const tmp = join(buildDir, `.${LIBRARY_FILE}.${process.pid}.tmp`);
     // Objects are built incrementally in buildDir (safe: we hold the lock); only the link goes
@@ -102,6 +97,15 @@ export function ensureLibrary(o: BuildOptions = {}): string {
     }
     renameSync(tmp, lib);
     return lib;
+  });
+}
+
+/** Run fn holding buildDir's build lock: every make into one build directory goes through it. */
+export function withBuildLock<T>(buildDir: string, what: string, timeoutMs: number | undefined, fn: () => T): T {
+  mkdirSync(buildDir, { recursive: true });
+  const release = acquireLockSync(join(buildDir, ".build.lock"), { timeoutMs, what });
+  try {
+    return fn();
   } finally {
     release();
   }

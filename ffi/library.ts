@@ -28,7 +28,13 @@ export function loadLibrary(o: LoadOptions = {}): Library {
   const expected = o.expectedAbi ?? TB_ABI_VERSION;
   let lib = loaded.get(path);
   if (!lib) {
-    const handle = dlopen(path, symbols);
+    let handle: ReturnType<typeof dlopen<typeof symbols>>;
+    try {
+      handle = dlopen(path, symbols);
+    } catch (e) {
+      throw new Error(`cannot load the engine library ${path}: ${(e as Error).message}. ` +
+        `Rebuild it with make -C engine-c (or delete it: the binding rebuilds a missing library).`);
+    }
     lib = { path, abi: handle.symbols.tb_abi_version(), sym: handle.symbols };
     loaded.set(path, lib);
   }

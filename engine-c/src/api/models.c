@@ -1,5 +1,5 @@
 /* models.c — model files through the ABI: generation driven in time-bounded steps from the
- * model.* and gen.* keys, checking a model directory, importing a Flash-MoE directory. */
+ * model.* and gen.* keys, and importing a Flash-MoE directory (tb_model_check is model/model.c's). */
 #include "engine.h"
 #include "../util/common.h"
 #include <stddef.h>
@@ -75,16 +75,6 @@ TB_EXPORT int tb_gen_step(tb_engine *e, double budget_ms, double *progress) {
   double local;
   int rc = tb_gen_run_step(e->gen, budget_ms / 1000.0, progress ? progress : &local);
   return rc == TB_MORE ? rc : gen_end(e, rc);
-}
-
-TB_EXPORT int tb_model_check(const char *dir) {
-  if (!dir || !dir[0]) return tb_fail(TB_ERR_ARG, "tb_model_check: dir is empty");
-  tb_model *m = calloc(1, sizeof *m);   /* large (per-layer fd and map tables): not on the stack */
-  if (!m) return tb_fail(TB_ERR_NOMEM, "tb_model_check: out of memory");
-  int rc = tb_model_open(m, dir);
-  if (rc >= 0) tb_model_close(m);
-  free(m);
-  return rc < 0 ? rc : TB_OK;
 }
 
 TB_EXPORT int tb_model_import(const char *src_dir, const char *preset, int bits, int seed, const char *dst_dir) {
