@@ -1,13 +1,10 @@
-/* engine.c — the public ABI's library-wide calls and the engine lifecycle:
- * new → set* → open → step* → free, with state checks on every call. */
+/* engine.c — the engine lifecycle of the public ABI: new → set* → open → step* → free, with
+ * state checks on every call. */
 #include "engine.h"
 #include "../util/common.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-TB_EXPORT int tb_abi_version(void) { return TB_ABI_VERSION; }
-TB_EXPORT const char *tb_last_error(void) { return tb_error_message(); }
 
 const char *tb_state_name(tb_engine_state s) {
   switch (s) {
