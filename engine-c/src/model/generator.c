@@ -303,12 +303,13 @@ int tb_gen_set_checksums(tb_gen *gen, int on) {
 static int start_workers(tb_gen *gen) {
   for (int t = 0; t < gen->threads; t++) {
     gen->bufs[t] = tb_alloc_touched((size_t)gen->buf_bytes, TB_ALIGN);
-    void **arg = malloc(2 * sizeof *arg);
-    if (!gen->bufs[t] || !arg) {
-      free(arg);
+    if (!gen->bufs[t])
       return tb_fail(TB_ERR_NOMEM, "out of memory: %d generator buffers of %lld bytes",
                      gen->threads, (long long)gen->buf_bytes);
-    }
+  }
+  for (int t = 0; t < gen->threads; t++) {
+    void **arg = malloc(2 * sizeof *arg);
+    if (!arg) return tb_fail(TB_ERR_NOMEM, "out of memory starting generator threads");
     arg[0] = gen;
     arg[1] = gen->bufs[t];
     int e = pthread_create(&gen->tids[t], NULL, worker, arg);
