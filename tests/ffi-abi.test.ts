@@ -35,10 +35,10 @@ test("symbols.ts declares exactly the header's functions, with matching types", 
   expect(Object.keys(symbols).sort()).toEqual([...protos.keys()].sort());
   for (const [name, [ret, params]] of protos) {
     const decl = symbols[name as keyof typeof symbols];
-    expect({ name, returns: decl.returns }).toEqual({ name, returns: ffiTypeOf(ret) });
+    expect<object>({ name, returns: decl.returns }).toEqual({ name, returns: ffiTypeOf(ret) });
     // parameter type: everything but the parameter's name
     const types = params.map((p) => ffiTypeOf(p.replace(/\s*\b\w+$/, "").trim() || p));
-    expect({ name, args: [...decl.args] }).toEqual({ name, args: types });
+    expect<object>({ name, args: [...decl.args] }).toEqual({ name, args: types });
   }
 });
 
