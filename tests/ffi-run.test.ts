@@ -2,11 +2,12 @@
 // steps, statistics by name, cancel between steps, an injected failure, state checks, plugin
 // availability as the engine reports it, and the model cache (ensureModel).
 import { afterAll, beforeAll, describe as group, expect, test } from "bun:test";
-import { mkdtempSync, rmSync, truncateSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  checkModel, describe, Engine, ensureModel, generateModel, Status, TbError, type KeyValue, type ModelRef,
+  checkModel, describe, Engine, ensureModel, generateModel, importModel, Status, TbError, type KeyValue,
+  type ModelRef,
 } from "../ffi/index.ts";
 
 const d = describe();
@@ -203,5 +204,24 @@ group("model files", () => {
     const err = thrown(() => checkModel(dir));
     expect(err.status).toBe(Status.ERR_MODEL);
     expect(err.message).toContain("layer_01.bin");
+  });
+
+  test("a Flash-MoE directory of correctly sized layer files imports; a wrong size is named", () => {
+    const tiny = d.presets.find((p) => p.name === "tiny")!;
+    const src = join(root, "packed_experts");
+    mkdirSync(src);
+    const size = tiny.geometry.experts * tiny.record_bytes["2"];
+    for (let l = 0; l < tiny.geometry.layers; l++)
+      writeFileSync(join(src, `layer_${String(l).padStart(2, "0")}.bin`), new Uint8Array(size));
+    const dst = join(root, "imported");
+    importModel({ src, preset: "tiny", bits: 2, seed: 1, dst });
+    checkModel(dst);
+    using e = new Engine().setAll({ "model.dir": dst, "run.tokens": 2 }).open();
+    expect(e.step(10_000)).toBe("done");
+
+    truncateSync(join(src, "layer_01.bin"), size - 4096);
+    const err = thrown(() => importModel({ src, preset: "tiny", bits: 2, seed: 1, dst: join(root, "imported-2") }));
+    expect(err.status).toBe(Status.ERR_MODEL);
+    expect(err.message).toContain(`layer_01.bin: expected ${size} bytes`);
   });
 });
