@@ -43,12 +43,12 @@ function thrown(fn: () => unknown): TbError {
   throw new Error("expected a TbError");
 }
 
-// Every token sleeps 2 ms in the dense stage, so a 20 ms budget cannot finish 40 tokens in one step.
+// Every token sleeps 2 ms in the dense stage: 100 tokens take over 200 ms, ten 20 ms budgets.
 const SLOW = { "fault.stage": "dense", "fault.sleep_ms": 2 };
 
 group("a run through the binding", () => {
   test("runs in time-bounded steps, each returning within its budget plus one token", () => {
-    using e = engine({ "run.tokens": 40, ...SLOW }).open();
+    using e = engine({ "run.tokens": 100, ...SLOW }).open();
     const budgetMs = 20;
     const stepMs: number[] = [];
     let r: string;
@@ -57,10 +57,12 @@ group("a run through the binding", () => {
       r = e.step(budgetMs);
       stepMs.push(performance.now() - t0);
     } while (r === "more");
-    expect(stepMs.length).toBeGreaterThanOrEqual(3);
+    expect(stepMs.length).toBeGreaterThanOrEqual(4);
+    // a step ends at the first token boundary past its budget; 60 ms of slack for a loaded machine
+    // still fails a step that ran everything (> 200 ms)
     const slowestToken = Math.max(...e.tokenTimes()) * 1000;
-    for (const ms of stepMs) expect(ms).toBeLessThan(budgetMs + slowestToken + 25);
-    expect(e.stats().tokens).toBe(40);
+    for (const ms of stepMs) expect(ms).toBeLessThan(budgetMs + slowestToken + 60);
+    expect(e.stats().tokens).toBe(100);
   });
 
   test("statistics by name agree with the configuration and with each other", () => {
