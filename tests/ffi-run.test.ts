@@ -184,6 +184,17 @@ group("model files", () => {
     checkModel(again.dir);
   });
 
+  test("ensureModel makes a damaged or interrupted model again", async () => {
+    const spec = { preset: "tiny", seed: 11 };
+    const first = await ensureModel(spec, { root });
+    truncateSync(join(first.dir, "layer_00.bin"), 4096);
+    const repaired = await ensureModel(spec, { root });
+    expect(repaired.generated).toBe(true);
+    checkModel(repaired.dir);
+    rmSync(join(repaired.dir, "manifest.json")); // as if killed before the commit marker
+    expect((await ensureModel(spec, { root })).generated).toBe(true);
+  });
+
   test("model names spell out custom geometries", async () => {
     const tiny = d.presets.find((p) => p.name === "tiny")!.geometry;
     const ref = await ensureModel({ geometry: { ...tiny, experts: 8 }, bits: 2 }, { root });

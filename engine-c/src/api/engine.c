@@ -66,11 +66,12 @@ TB_EXPORT int tb_set_str(tb_engine *e, const char *key, const char *value) {
 
 TB_EXPORT const char *tb_config_json(tb_engine *e) {
   if (!e) { tb_fail(TB_ERR_ARG, "tb_config_json: engine is NULL"); return NULL; }
-  if (!e->config_json && !(e->config_json = malloc(CONFIG_JSON_BYTES))) {
-    tb_fail(TB_ERR_NOMEM, "tb_config_json: out of memory");
+  int cap = tb_config_json_capacity();
+  if (!e->config_json && !(e->config_json = malloc((size_t)cap))) {
+    tb_fail(TB_ERR_NOMEM, "tb_config_json: out of memory (%d bytes)", cap);
     return NULL;
   }
-  return tb_config_to_json(&e->cfg, e->config_json, CONFIG_JSON_BYTES) < 0 ? NULL : e->config_json;
+  return tb_config_to_json(&e->cfg, e->config_json, cap) < 0 ? NULL : e->config_json;
 }
 
 TB_EXPORT int tb_open(tb_engine *e) {

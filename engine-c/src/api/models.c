@@ -4,7 +4,6 @@
 #include "../util/common.h"
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 TB_EXPORT int tb_gen_begin(tb_engine *e) {
   if (!e) return tb_fail(TB_ERR_ARG, "tb_gen_begin: engine is NULL");
@@ -14,10 +13,9 @@ TB_EXPORT int tb_gen_begin(tb_engine *e) {
   tb_geometry g;
   int rc = tb_config_geometry(&e->cfg, &g);
   if (rc < 0) return rc;
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  int threads = e->cfg.gen_threads > 0 ? e->cfg.gen_threads : cpus > 0 ? (int)cpus : 1;
   __atomic_store_n(&e->cancel, 0, __ATOMIC_RELEASE);
-  rc = tb_gen_create(&e->gen, e->cfg.model_dir, &g, (uint64_t)e->cfg.model_seed, threads,
+  /* gen.threads 0 = every online CPU, as tb_gen_create reads threads <= 0 */
+  rc = tb_gen_create(&e->gen, e->cfg.model_dir, &g, (uint64_t)e->cfg.model_seed, e->cfg.gen_threads,
                      e->cfg.model_preset);
   if (rc < 0) { e->gen = NULL; return rc; }
   e->state = TB_STATE_GENERATING;
