@@ -131,5 +131,7 @@ group("plugin registries", () => {
     expect(new Set(d.counters).size).toBe(d.counters.length);
     expect(d.counters).toEqual(expect.arrayContaining(["tokens", "requests", "app_hits", "app_misses", "run_wall_s"]));
     for (const s of d.stages) expect(d.counters).toContain(`${s}_wall_s`);
+    expect(Object.keys(d.counter_help)).toEqual(d.counters);
+    for (const c of d.counters) expect({ counter: c, help: d.counter_help[c]!.length > 0 }).toEqual({ counter: c, help: true });
   });
 });

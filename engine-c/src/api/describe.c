@@ -1,6 +1,6 @@
 /* describe.c — tb_describe_json: everything the compiled engine has, as one JSON document
  * (keys with types, defaults, ranges and help; presets with record sizes; every plugin
- * registry with availability on this machine; stages and counter names). The TypeScript
+ * registry with availability on this machine; stages, counter names and their meaning). The TypeScript
  * schema for engine settings is derived from it. Built once, kept for the process. */
 #include "engine.h"
 #include "json_out.h"
@@ -170,6 +170,13 @@ static void build(void) {
   describe_plugins(&j);
   name_list(&j, "stages", tb_stage_names, TB_STAGE_COUNT);
   name_list(&j, "counters", tb_counter_names, TB_COUNTER_COUNT);
+  tb_jout_key(&j, "counter_help");   /* one line of meaning per counter */
+  tb_jout_begin(&j, '{');
+  for (int i = 0; i < TB_COUNTER_COUNT; i++) {
+    tb_jout_key(&j, tb_counter_names[i]);
+    tb_jout_str(&j, tb_counter_help[i] ? tb_counter_help[i] : "");
+  }
+  tb_jout_end(&j, '}');
   name_list(&j, "layer_counters", tb_layer_counter_names, TB_LAYER_COUNTER_COUNT);
   tb_jout_end(&j, '}');
   describe_status = tb_jout_finish(&j);
