@@ -117,3 +117,40 @@ TB_TEST(io_priority_demand_overtakes_a_chunked_prefetch_between_pieces) {
   tb_io_close(io);
   teardown(&f);
 }
+
+TB_TEST(io_priority_promoted_prefetch_read_overtakes_the_prefetch_queue) {
+  fixture f;
+  if (!setup(&f)) { TB_CHECK(0, "fixture"); teardown(&f); return; }
+  tb_io *io = NULL;
+  tb_io_config cfg = { .threads = 1, .chunk = 0 };
+  TIO_OK(tb_io_open("pread", &cfg, &io));
+  const int wanted = 5;       /* the prefetch read a demand request now needs */
+  int decided = 0;
+  for (int trial = 0; io && trial < TRIALS && !decided; trial++) {
+    tb_read busy = make_read(&f, f.busy_buf, 0, BUSY_BYTES, TB_READ_PREFETCH);
+    tb_read pre[N_PREFETCH];
+    TIO_OK(tb_io_submit(io, &busy));
+    for (int i = 0; i < N_PREFETCH; i++) {
+      pre[i] = make_read(&f, f.small_buf + i * SMALL, (int64_t)i * SMALL, SMALL, TB_READ_PREFETCH);
+      TIO_OK(tb_io_submit(io, &pre[i]));
+    }
+    double t_promote = tb_now();
+    int moved = tb_io_promote(io, &pre[wanted]);
+    tb_read *done[N_PREFETCH + 1];
+    if (reap_all(io, done, N_PREFETCH + 1) != N_PREFETCH + 1) break;
+    int waiting = 0;
+    for (int i = 0; i < N_PREFETCH; i++) waiting += pre[i].t_start > t_promote;
+    if (waiting < N_PREFETCH) continue;   /* the worker outran the submitter: no evidence */
+    decided = 1;
+    TB_CHECK(moved == 1 && pre[wanted].promoted == 1 && pre[wanted].kind == TB_READ_PREFETCH,
+             "promote -> %d, promoted %d, kind %d", moved, pre[wanted].promoted, pre[wanted].kind);
+    for (int i = 0; i < N_PREFETCH; i++)
+      if (i != wanted)
+        TB_CHECK(pre[i].t_start >= pre[wanted].t_done && !pre[i].promoted,
+                 "prefetch %d started before the promoted read finished", i);
+    TB_CHECK(tb_io_promote(io, &pre[wanted]) == 0, "a finished read was promoted again");
+  }
+  TB_CHECK(decided, "in %d trials the single worker never stayed busy long enough to queue reads", TRIALS);
+  tb_io_close(io);
+  teardown(&f);
+}

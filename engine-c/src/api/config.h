@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "../model/geometry.h"
 
 typedef enum { TB_KEY_INT, TB_KEY_REAL, TB_KEY_BOOL, TB_KEY_ENUM, TB_KEY_STR } tb_key_type;
 
@@ -13,10 +14,12 @@ typedef struct {
   /* model.* — which model to open, and what to generate */
   char model_dir[4096];
   char model_preset[64];        /* "" = custom geometry from the keys below */
+  /* Geometry for generation (tb_gen_*): -1 = the preset's value. A run takes its geometry
+   * from the model's manifest, never from these. */
   int model_hidden, model_ffn, model_shared_ffn, model_layers, model_experts;
   int model_group, model_bits, model_dense_bits, model_dense_matrices;
   int model_seed;
-  int gen_threads;
+  int gen_threads;              /* 0 = every online CPU */
   /* routing.* */
   char routing_source[16];      /* synthetic | trace */
   char routing_trace[4096];
@@ -62,18 +65,30 @@ typedef struct {
   size_t size;                  /* string capacity */
   const char *def;              /* default, as text */
   double min, max;              /* numeric range (inclusive) */
-  const char *values;           /* enum values "a|b|c" (NULL: from a plugin registry) */
+  const char *values;           /* enum values "a|b|c" (NULL: from a plugin registry);
+                                   for an int key, the only allowed numbers ("-1|2|4|8") */
   const char *help;
+  /* Enum keys whose values come from a plugin registry: the i-th allowed value, NULL past
+   * the end. The registry is the single source, so a new plugin needs no edit here. */
+  const char *(*registry)(int i);
 } tb_key;
 
 extern const tb_key tb_keys[];
 extern const int tb_key_count;
+/* NULL (and an error naming the key, with the closest known key) when unknown. */
 const tb_key *tb_key_find(const char *name);
+/* The i-th allowed value of an enum key (static or registry), NULL past the end. */
+const char *tb_key_value(const tb_key *k, int i, char *buf, int n);
 
 void tb_config_defaults(tb_config *c);
 int tb_config_set_int(tb_config *c, const char *key, int v);
 int tb_config_set_real(tb_config *c, const char *key, double v);
 int tb_config_set_str(tb_config *c, const char *key, const char *v);
+/* The geometry to generate: model.preset's, overridden by every model.* key that is not -1;
+ * k = routing.k, else the preset's, else 4 (at most experts). TB_ERR_ARG naming the first
+ * key left unset, or the geometry rule broken. */
+int tb_config_geometry(const tb_config *c, tb_geometry *g);
+
 /* Writes the resolved config as a JSON object into buf. Returns bytes written or error. */
 int tb_config_to_json(const tb_config *c, char *buf, int n);
 

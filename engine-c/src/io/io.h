@@ -36,7 +36,9 @@ typedef struct tb_read {
   int err_no;              /* errno of the failure; 0 when the file ended before offset+size */
   int64_t err_offset;      /* file offset (bytes) where the failing piece stopped; -1 if none */
   double t_submit, t_start, t_done;  /* tb_now() seconds: submitted, first piece taken, last done */
+  int promoted;            /* 1 when promote() moved this prefetch read ahead while it was queued */
   /* engine-private */
+  int queue;               /* pending queue it waits in: TB_READ_DEMAND or TB_READ_PREFETCH */
   int chunks_total;
   int chunks_done;         /* atomic */
   int chunks_next;         /* next piece to hand to a worker (under the engine's lock) */
@@ -64,6 +66,12 @@ typedef struct {
   /* Collect finished reads into done[0..max). Blocks until at least min_done are finished
    * (0 = poll). Returns the count, or an error. */
   int (*reap)(tb_io *io, tb_read **done, int max, int min_done);
+  /* Optional (NULL = not supported). A demand request now needs this in-flight prefetch read:
+   * move its pieces not yet taken ahead of every prefetch read, behind the demand reads
+   * already queued, so demand never waits out the prefetch queue. r->kind is kept (it was
+   * issued as a prefetch) and r->promoted set. Returns 1 if moved, 0 if all its pieces were
+   * already taken (it is under way or finished). */
+  int (*promote)(tb_io *io, tb_read *r);
 } tb_io_ops;
 
 /* Every engine's state begins with this header (engines embed it as their first member). */
@@ -83,6 +91,9 @@ static inline void tb_io_close(tb_io *io) { if (io) io->ops->destroy(io); }
 static inline int tb_io_submit(tb_io *io, tb_read *r) { return io->ops->submit(io, r); }
 static inline int tb_io_reap(tb_io *io, tb_read **done, int max, int min_done) {
   return io->ops->reap(io, done, max, min_done);
+}
+static inline int tb_io_promote(tb_io *io, tb_read *r) {
+  return io->ops->promote ? io->ops->promote(io, r) : 0;
 }
 
 /* Shared by engines: checks a read before it is queued (kind, size, buffer, direct alignment)

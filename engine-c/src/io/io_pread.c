@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include "io.h"
 #include "../util/common.h"
-#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +69,7 @@ static void *worker(void *arg) {
     if (io->stop) break;
     int piece = r->chunks_next++;
     if (piece == 0) r->t_start = tb_now();
-    if (r->chunks_next == r->chunks_total) pop(&io->pending[r->kind]);
+    if (r->chunks_next == r->chunks_total) pop(&io->pending[r->queue]);
     pthread_mutex_unlock(&io->mu);
 
     serve_piece(r, piece);
@@ -174,6 +173,27 @@ static int pread_reap(tb_io *base, tb_read **done, int max, int min_done) {
   return n;
 }
 
+static int pread_promote(tb_io *base, tb_read *r) {
+  pread_io *io = (pread_io *)base;
+  int moved = 0;
+  pthread_mutex_lock(&io->mu);
+  /* A read stays in its pending queue until its last piece is taken, so finding it there
+   * means pieces are left to move. The walk is as long as the prefetch queue. */
+  rqueue *q = &io->pending[TB_READ_PREFETCH];
+  tb_read *it = q->head, *prev = NULL;
+  while (it && it != r) { prev = it; it = it->next; }
+  if (it) {
+    if (prev) prev->next = r->next; else q->head = r->next;
+    if (q->tail == r) q->tail = prev;
+    push(&io->pending[TB_READ_DEMAND], r);
+    r->queue = TB_READ_DEMAND;
+    r->promoted = 1;
+    moved = 1;
+  }
+  pthread_mutex_unlock(&io->mu);
+  return moved;
+}
+
 static int pread_available(char *why, int why_len) { return 1; }
 
 const tb_io_ops tb_io_pread = {
@@ -187,4 +207,5 @@ const tb_io_ops tb_io_pread = {
   .destroy = pread_destroy,
   .submit = pread_submit,
   .reap = pread_reap,
+  .promote = pread_promote,
 };

@@ -64,6 +64,8 @@ int tb_read_prepare(tb_read *r, int64_t chunk) {
   r->err_offset = -1;
   r->t_submit = tb_now();
   r->t_start = r->t_done = 0;
+  r->promoted = 0;
+  r->queue = r->kind;
   r->chunks_total = (int)pieces;
   r->chunks_done = 0;
   r->chunks_next = 0;

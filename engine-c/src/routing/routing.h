@@ -13,6 +13,8 @@
  *         32  u8[32]   reserved, zero
  *         64  i32      ids[tokens][layers][k]
  *             f32      weights[tokens][layers][k]   (if flags bit 0; else 1/k each)
+ * File size = 64 + 4·N (8·N with weights), N = tokens·layers·k; reserved bytes and other flag
+ * bits must be 0; ids in range and distinct per row; weights finite, ≥ 0, rows scaled to sum 1.
  */
 #ifndef TB_ROUTING_H
 #define TB_ROUTING_H

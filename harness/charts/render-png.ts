@@ -1,0 +1,31 @@
+// Renders a Chart.js configuration to PNG off-screen with @napi-rs/canvas (Skia), and reports
+// where each bar and the plot area landed (pixels) so callers and tests can check the drawing.
+
+import { createCanvas } from "@napi-rs/canvas";
+import { Chart, registerables, type ChartConfiguration } from "chart.js";
+
+Chart.register(...registerables);
+
+export interface DrawnBar { dataset: number; index: number; x: number; y: number; base: number; width: number } // pixels
+
+export async function renderPng(
+  config: ChartConfiguration<"bar">,
+  size = { width: 900, height: 450 },
+): Promise<{ png: Buffer; bars: DrawnBar[]; area: { top: number; bottom: number; left: number; right: number } }> {
+  const canvas = createCanvas(size.width, size.height);
+  // Chart.js reads only the 2D context's drawing API, which Skia's context provides.
+  const chart = new Chart(canvas.getContext("2d") as unknown as ConstructorParameters<typeof Chart>[0], config);
+  try {
+    const bars: DrawnBar[] = [];
+    config.data.datasets.forEach((_, di) => {
+      chart.getDatasetMeta(di).data.forEach((el, index) => {
+        const p = el.getProps(["x", "y", "base", "width"], true) as Omit<DrawnBar, "dataset" | "index">;
+        bars.push({ dataset: di, index, x: p.x, y: p.y, base: p.base, width: p.width });
+      });
+    });
+    const { top, bottom, left, right } = chart.chartArea;
+    return { png: await canvas.encode("png"), bars, area: { top, bottom, left, right } };
+  } finally {
+    chart.destroy();
+  }
+}

@@ -1,0 +1,28 @@
+// `bun run experiment [--dry-run] <file>` — validate an experiment file, then show its plan
+// (--dry-run) or run it. A bare name is looked up in experiments/.
+import { defineCommand, runMain } from "citty";
+import path from "node:path";
+import { engineRegistry } from "../engine/load-registry.ts";
+import { experimentCommand } from "./experiment-command.ts";
+
+const root = path.resolve(import.meta.dir, "../..");
+
+const main = defineCommand({
+  meta: { name: "experiment", description: "Validate an experiment file and run it, or show its plan with --dry-run." },
+  args: {
+    file: { type: "positional", required: true, description: "experiment file: a path, or a name in experiments/ (e.g. lru-vs-nocache.yaml)" },
+    "dry-run": { type: "boolean", default: false, description: "list the expanded runs with time and disk estimates; run nothing" },
+  },
+  async run({ args }) {
+    process.exitCode = await experimentCommand(args.file, args["dry-run"], {
+      root,
+      // `bun run` starts scripts in the package root; INIT_CWD is where the user typed.
+      cwd: process.env.INIT_CWD ?? process.cwd(),
+      registry: engineRegistry,
+      out: (s) => console.log(s),
+      err: (s) => console.error(s),
+    });
+  },
+});
+
+await runMain(main);

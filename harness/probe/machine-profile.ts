@@ -1,0 +1,65 @@
+// The machine profile: one JSON file per machine (data/profile/<hostname>.json) holding machine
+// facts and measured ceilings. The quick probe writes device reads; the full probe adds the
+// rest (page cache, memory, kernels) into the same list, keyed by what + params.
+
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import os from "node:os";
+import { canonicalJson } from "../results/spec-hash.ts";
+import type { MachineContext } from "../results/machine-context.ts";
+
+export const PROFILE_VERSION = 1;
+
+/** One measured (or published) figure. `params` identify it: device reads use
+ * { recordBytes, parallelism, mode } with mode "direct" | "buffered-cold" | "buffered-warm";
+ * other kinds add their own (e.g. a kernel's { bits, threads }). */
+export interface Measurement {
+  what: string;                 // "device_read", …
+  params: Record<string, string | number>;
+  value: number;                // the figure: median of the samples
+  unit: string;                 // "GB/s" (1e9 bytes per second) for bandwidths
+  samples: number[];            // in `unit`
+  tool: string;                 // what measured it, e.g. "tierbench quick probe"
+  target?: string;              // file or device measured on
+  measuredAt: string;           // ISO 8601
+  source?: string;              // citation, for hand-written profiles
+}
+
+export interface MachineProfile {
+  version: number;
+  machine: MachineContext;
+  measurements: Measurement[];
+}
+
+export const measurementKey = (m: Pick<Measurement, "what" | "params">) => `${m.what} ${canonicalJson(m.params)}`;
+
+export const defaultProfilePath = (root = process.cwd()) => join(root, "data", "profile", `${os.hostname()}.json`);
+
+export function readProfile(path: string): MachineProfile | null {
+  if (!existsSync(path)) return null;
+  const p = JSON.parse(readFileSync(path, "utf8")) as MachineProfile;
+  if (p.version !== PROFILE_VERSION)
+    throw new Error(`${path}: machine profile version ${p.version}, this harness reads version ${PROFILE_VERSION}`);
+  return p;
+}
+
+/** Replaces measurements with the same key, keeps the others; returns a new profile. */
+export function upsertMeasurements(profile: MachineProfile, fresh: readonly Measurement[]): MachineProfile {
+  const keys = new Set(fresh.map(measurementKey));
+  return { ...profile, measurements: [...profile.measurements.filter((m) => !keys.has(measurementKey(m))), ...fresh] };
+}
+
+export function writeProfile(path: string, profile: MachineProfile): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(profile, null, 2)}\n`);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** The best device read bandwidth in GB/s for a record size (any parallelism or mode);
+ * falls back to the best of any record size; null when nothing was measured. */
+export function peakDeviceReadGbps(profile: MachineProfile | null, recordBytes?: number): number | null {
+  const reads = (profile?.measurements ?? []).filter((m) => m.what === "device_read" && m.unit === "GB/s");
+  const same = reads.filter((m) => m.params.recordBytes === recordBytes);
+  const pool = same.length ? same : reads;
+  return pool.length ? Math.max(...pool.map((m) => m.value)) : null;
+}
