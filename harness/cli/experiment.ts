@@ -12,6 +12,7 @@ const main = defineCommand({
   args: {
     file: { type: "positional", required: true, description: "experiment file: a path, or a name in experiments/ (e.g. lru-vs-nocache.yaml)" },
     "dry-run": { type: "boolean", default: false, description: "list the expanded runs with time and disk estimates; run nothing" },
+    fresh: { type: "boolean", default: false, description: "start a new result set instead of resuming this experiment's last one" },
   },
   async run({ args }) {
     process.exitCode = await experimentCommand(args.file, args["dry-run"], {
@@ -19,6 +20,7 @@ const main = defineCommand({
       // `bun run` starts scripts in the package root; INIT_CWD is where the user typed.
       cwd: process.env.INIT_CWD ?? process.cwd(),
       registry: engineRegistry,
+      fresh: args.fresh,
       out: (s) => console.log(s),
       err: (s) => console.error(s),
     });
