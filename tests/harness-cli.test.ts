@@ -93,3 +93,19 @@ describe("invalid experiments", () => {
     expect(r.err).toMatch(/^e\.yaml:2:1: YAML syntax: /);
   });
 });
+
+describe("files an experiment names", () => {
+  test("a missing trace or import directory is an error located where it is written", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tierbench-cli-"));
+    writeFileSync(path.join(dir, "e.yaml"), "name: e\nmodel:\n  preset: tiny\n  import: packed\nworkload:\n  routing: {trace: t.bin}\n");
+    const missing = await run("e.yaml", true, { root: dir, cwd: dir });
+    expect(missing.code).toBe(EXIT_INVALID);
+    expect(missing.err.split("\n").slice(0, 2)).toEqual([
+      `e.yaml:4:11: model.import: no such directory ${path.join(dir, "packed")}`,
+      `e.yaml:6:20: workload.routing.trace: no such file ${path.join(dir, "t.bin")}`,
+    ]);
+    mkdirSync(path.join(dir, "packed"));
+    writeFileSync(path.join(dir, "t.bin"), "");
+    expect((await run("e.yaml", true, { root: dir, cwd: dir })).code).toBe(0);
+  });
+});
