@@ -16,13 +16,18 @@ const main = defineCommand({
   async run({ args }) {
     process.exitCode = await experimentCommand(args.file, args["dry-run"], {
       root,
-      // `bun run` starts scripts in the package root; INIT_CWD is where the user typed.
-      cwd: process.env.INIT_CWD ?? process.cwd(),
+      cwd: invocationDir(),
       registry: engineRegistry,
       out: (s) => console.log(s),
       err: (s) => console.error(s),
     });
   },
 });
+
+/** Where the user typed the command: `bun run` and `npm run` start scripts in the package
+ *  root and leave the original directory in npm_config_local_prefix (Bun) or INIT_CWD (npm). */
+function invocationDir(): string {
+  return process.env.INIT_CWD ?? process.env.npm_config_local_prefix ?? process.cwd();
+}
 
 await runMain(main);
