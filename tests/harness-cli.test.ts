@@ -55,7 +55,7 @@ describe("--dry-run", () => {
     expect(r.out).toContain("page cache 35.0 GB → 2.33 GB");
     expect(r.out).toContain("compare   trust-os vs lru-9.8GB+first-touch: tok_s, published +38% (+32%..+40%)");
     expect(r.out).toMatch(/^disk {6}8\.42 GB for 1 model/m);
-    expect(r.out).toMatch(/^time {6}≈ \d+ min/m);
+    expect(r.out).toMatch(/^time {6}≈ \d+ (s|min|h)/m);
     expect(r.out).toMatch(/^bandwidth \S+ GB\/s device reads, (assumed|measured)/m);
   });
 
