@@ -12,12 +12,14 @@ const main = defineCommand({
   args: {
     file: { type: "positional", required: true, description: "experiment file: a path, or a name in experiments/ (e.g. lru-vs-nocache.yaml)" },
     "dry-run": { type: "boolean", default: false, description: "list the expanded runs with time and disk estimates; run nothing" },
+    fresh: { type: "boolean", default: false, description: "start a new result set instead of resuming this experiment's last one" },
   },
   async run({ args }) {
     process.exitCode = await experimentCommand(args.file, args["dry-run"], {
       root,
       cwd: invocationDir(),
       registry: engineRegistry,
+      fresh: args.fresh,
       out: (s) => console.log(s),
       err: (s) => console.error(s),
     });

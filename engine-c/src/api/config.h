@@ -90,6 +90,8 @@ int tb_config_set_str(tb_config *c, const char *key, const char *v);
 int tb_config_geometry(const tb_config *c, tb_geometry *g);
 
 /* Writes the resolved config as a JSON object into buf. Returns bytes written or error. */
+/* Bytes that always suffice for tb_config_to_json (every string escaped at worst). */
+int tb_config_json_capacity(void);
 int tb_config_to_json(const tb_config *c, char *buf, int n);
 
 #endif
