@@ -109,3 +109,23 @@ describe("files an experiment names", () => {
     expect((await run("e.yaml", true, { root: dir, cwd: dir })).code).toBe(0);
   });
 });
+
+describe("the command as typed", () => {
+  const bun = process.execPath;
+
+  test("`bun run experiment --dry-run` from a subdirectory finds a relative path and a bare name", () => {
+    for (const arg of ["../experiments/smoke.yaml", "smoke"]) {
+      const p = Bun.spawnSync([bun, "run", "--silent", "experiment", "--dry-run", arg], { cwd: path.join(root, "tests"), stderr: "pipe" });
+      expect(p.stderr.toString()).toBe("");
+      expect(p.exitCode).toBe(0);
+      expect(p.stdout.toString()).toContain("none#1  none     1       cache.policy=none, cache.entries=0");
+    }
+  });
+
+  test("an invalid file exits non-zero with its errors on stderr", () => {
+    const p = Bun.spawnSync([bun, "harness/cli/experiment.ts", "--dry-run", "tests/fixtures/experiments/bad/k-exceeds-experts.yaml"], { cwd: root, stderr: "pipe" });
+    expect(p.exitCode).toBe(EXIT_INVALID);
+    expect(p.stdout.toString()).toBe("");
+    expect(p.stderr.toString()).toContain("tests/fixtures/experiments/bad/k-exceeds-experts.yaml:6:6: workload.k: K = 20");
+  });
+});

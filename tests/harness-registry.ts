@@ -1,9 +1,5 @@
-// The engine registry the harness tests validate against.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { parseDescription } from "../ffi/index.ts";
-import { registryFromDescription, type Registry } from "../harness/engine/registry.ts";
+// The engine registry the harness tests validate against: the compiled engine's own
+// (the binding builds the library when it is missing or stale).
+import { engineRegistry } from "../harness/engine/load-registry.ts";
 
-export function testRegistry(): Registry {
-  return registryFromDescription(parseDescription(readFileSync(path.join(import.meta.dir, "fixtures/describe.json"), "utf8")));
-}
+export const testRegistry = engineRegistry;

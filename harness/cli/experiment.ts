@@ -26,10 +26,13 @@ const main = defineCommand({
   },
 });
 
-/** Where the user typed the command: `bun run` and `npm run` start scripts in the package
- *  root and leave the original directory in npm_config_local_prefix (Bun) or INIT_CWD (npm). */
+/** Where the user typed the command. `bun run` and `npm run` start scripts in the package
+ *  root: Bun sets npm_config_local_prefix to the directory it was started in, npm sets it to
+ *  the package root and keeps the user's directory in INIT_CWD. */
 function invocationDir(): string {
-  return process.env.INIT_CWD ?? process.env.npm_config_local_prefix ?? process.cwd();
+  const bunDir = process.env.npm_config_local_prefix;
+  if (bunDir && path.resolve(bunDir) !== root) return bunDir;
+  return process.env.INIT_CWD ?? process.cwd();
 }
 
 await runMain(main);
