@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { experimentReference } from "../harness/docs/reference.ts";
 import { REFERENCE_END, REFERENCE_START, replaceBetween } from "../harness/docs/markers.ts";
-import { engineRegistry } from "../harness/engine/load-registry.ts";
+import { testRegistry } from "./harness-registry.ts";
 import { planExperiment, schemaFor } from "../harness/experiment/plan-experiment.ts";
 
 const readme = readFileSync(path.resolve(import.meta.dir, "../README.md"), "utf8");
@@ -13,11 +13,11 @@ const readme = readFileSync(path.resolve(import.meta.dir, "../README.md"), "utf8
 test("the experiment reference is up to date (run `bun run docs` when this fails)", () => {
   expect(readme).toContain(REFERENCE_START);
   expect(readme).toContain(REFERENCE_END);
-  expect(replaceBetween(readme, experimentReference(schemaFor(engineRegistry())))).toBe(readme);
+  expect(replaceBetween(readme, experimentReference(schemaFor(testRegistry())))).toBe(readme);
 });
 
 test("the reference documents every engine key an experiment may set, and every harness field", () => {
-  const s = schemaFor(engineRegistry());
+  const s = schemaFor(testRegistry());
   const names = [...s.engineKeys.keys(), ...s.fields.map((f) => f.path)];
   expect(names.filter((n) => !readme.includes(`| \`${n}\` |`))).toEqual([]);
 });
@@ -25,7 +25,7 @@ test("the reference documents every engine key an experiment may set, and every 
 test("the example experiment validates into the runs the README says", () => {
   const yaml = /A short one:\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(yaml).toBeDefined();
-  const r = planExperiment(yaml!, "/x/threads.yaml", engineRegistry());
+  const r = planExperiment(yaml!, "/x/threads.yaml", testRegistry());
   if (!r.ok) throw new Error(r.diagnostics.map((d) => d.message).join("\n"));
   expect(r.plan.runs).toHaveLength(30);
   expect(r.plan.runs[0]!.sizes["cache.budget_bytes"]).toEqual({ emulated: 9.8e9, physical: Math.round(9.8e9 / 15), unit: "bytes" });
