@@ -13,6 +13,8 @@ import type { SweepManifest } from "../harness/results/results-dir.ts";
 const repo = resolve(import.meta.dir, "..");
 const work = mkdtempSync(join(tmpdir(), "tierbench-e2e-"));
 const results = join(work, "results");
+// Results and the machine profile stay in this test's directory; the model cache is shared.
+const env = { ...process.env, TIERBENCH_RESULTS: results, TIERBENCH_PROFILE: join(work, "profile.json") };
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** An experiment on the tiny preset; `slow` ms of sleep per token makes runs last long
@@ -35,7 +37,7 @@ ${variants}`);
 const cli = (args: string[]) =>
   Bun.spawn([process.execPath, join(repo, "harness/cli/experiment.ts"), ...args], {
     cwd: repo,
-    env: { ...process.env, TIERBENCH_RESULTS: results },
+    env,
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -64,7 +66,7 @@ function childrenOf(pid: number): number[] {
 test("bun run experiment smoke.yaml finishes in under a minute with results, charts and report", async () => {
   const started = Date.now();
   const p = Bun.spawn([process.execPath, "run", "experiment", "smoke.yaml"], {
-    cwd: repo, env: { ...process.env, TIERBENCH_RESULTS: results }, stdout: "pipe", stderr: "pipe",
+    cwd: repo, env, stdout: "pipe", stderr: "pipe",
   });
   const r = await finish(p);
   expect(r.err).not.toContain("error");
