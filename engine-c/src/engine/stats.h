@@ -23,7 +23,12 @@ extern const char *const tb_stage_names[TB_STAGE_COUNT];
   X(requested_bytes) X(read_bytes) X(app_cache_bytes) X(page_cache_bytes) X(device_bytes) \
   X(direct_reads) X(buffered_reads) X(copy_s) X(read_latency_s) \
   X(issue_before_release) X(min_issue_lag_s) \
+  X(prefetch_predictions) X(prefetch_resident) X(prefetch_dropped) X(prefetch_issued) \
+  X(prefetch_hints) X(prefetch_read_bytes) X(prefetch_page_cache_bytes) X(prefetch_device_bytes) \
+  X(prefetch_useful) X(prefetch_late) X(prefetch_wasted) X(prefetch_wasted_bytes) \
+  X(prefetch_issue_s) X(prefetch_wait_s) X(demand_queue_s) \
   X(cache_capacity_entries) X(cache_capacity_bytes) X(cache_peak_entries) \
+  X(pinned_entries) X(pinned_bytes) X(pin_reads) X(pin_load_s) \
   X(dense_bytes_per_layer) X(expert_record_bytes)
 
 enum {
