@@ -12,17 +12,27 @@ const main = defineCommand({
   args: {
     file: { type: "positional", required: true, description: "experiment file: a path, or a name in experiments/ (e.g. lru-vs-nocache.yaml)" },
     "dry-run": { type: "boolean", default: false, description: "list the expanded runs with time and disk estimates; run nothing" },
+    fresh: { type: "boolean", default: false, description: "start a new result set instead of resuming this experiment's last one" },
   },
   async run({ args }) {
     process.exitCode = await experimentCommand(args.file, args["dry-run"], {
       root,
-      // `bun run` starts scripts in the package root; INIT_CWD is where the user typed.
-      cwd: process.env.INIT_CWD ?? process.cwd(),
+      cwd: invocationDir(),
       registry: engineRegistry,
+      fresh: args.fresh,
       out: (s) => console.log(s),
       err: (s) => console.error(s),
     });
   },
 });
+
+/** Where the user typed the command. `bun run` and `npm run` start scripts in the package
+ *  root: Bun sets npm_config_local_prefix to the directory it was started in, npm sets it to
+ *  the package root and keeps the user's directory in INIT_CWD. */
+function invocationDir(): string {
+  const bunDir = process.env.npm_config_local_prefix;
+  if (bunDir && path.resolve(bunDir) !== root) return bunDir;
+  return process.env.INIT_CWD ?? process.cwd();
+}
 
 await runMain(main);

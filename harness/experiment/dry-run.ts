@@ -42,7 +42,7 @@ export function renderDryRun(plan: Plan, est: Estimate, ctx: DryRunContext): str
   out.push(
     "",
     `disk      ${formatSize(est.diskBytes)} for ${est.models.length} model${est.models.length === 1 ? "" : "s"} (${models.join("; ")}), generated once and cached`,
-    `time      ≈ ${formatDuration(est.totalSeconds)}: runs ${formatDuration(est.runSeconds)} with every routed byte read from the device (${perToken} per token), model generation ${formatDuration(est.generateSeconds)} (written at that bandwidth); compute not included`,
+    `time      ${about(est.totalSeconds)}: runs ${formatDuration(est.runSeconds)} with every routed byte read from the device (${perToken} per token), model generation ${formatDuration(est.generateSeconds)} (written at that bandwidth); compute not included`,
     `bandwidth ${formatSize(ctx.bandwidth.bytesPerS)}/s device reads, ${ctx.bandwidth.source}`,
   );
   return out.join("\n");
@@ -72,6 +72,11 @@ function sized(v: SizeValue): string {
 
 function both(v: SizeValue): string {
   return `${formatSize(v.emulated)} → ${formatSize(v.physical)}`;
+}
+
+function about(seconds: number): string {
+  const d = formatDuration(seconds);
+  return d.startsWith("<") ? d : `≈ ${d}`;
 }
 
 function round(x: number): string {

@@ -14,7 +14,7 @@ export interface ReadBandwidth {
 export function planningBandwidth(root: string, recordBytes: number): ReadBandwidth {
   const file = defaultProfilePath(root);
   const shown = path.relative(root, file);
-  const assumed = (why: string) => ({ bytesPerS: DEFAULT_READ_BYTES_PER_S, source: `assumed: ${why} (\`bun run probe\` measures it)` });
+  const assumed = (why: string) => ({ bytesPerS: DEFAULT_READ_BYTES_PER_S, source: `assumed: ${why}; running an experiment measures it` });
   let profile: MachineProfile | null;
   try {
     profile = readProfile(file);
