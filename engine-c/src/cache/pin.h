@@ -1,5 +1,6 @@
-/* pin.h — pinned experts: choosing them (the top N by a weight: a popularity profile, or the
- * requests of a warm-up window) and placing them in the application cache, inside its budget.
+/* pin.h — pinned experts: choosing them (the top N by a weight: a popularity profile read by
+ * tb_popularity_load, or the requests of a warm-up window) and placing them in the application
+ * cache, inside its budget.
  * Pure bookkeeping shared by engine and simulator; the engine loads the bytes of the fills. */
 #ifndef TB_PIN_H
 #define TB_PIN_H
@@ -22,9 +23,5 @@ typedef struct { int32_t key; int cache, slot; } tb_pin_fill;
  * Returns the number of fills, or TB_ERR_ARG when a cache has no unpinned slot left. */
 int tb_pin_place(tb_cache *const *caches, int n_caches, int per_layer, int experts,
                  const int32_t *keys, int n, tb_pin_fill *fills);
-
-/* Per-expert weights of a popularity file (one line of `experts` weights per layer, `#`
- * comments; the routing.popularity format) into weight[layers·experts]. */
-int tb_pin_profile_load(const char *path, int layers, int experts, double *weight);
 
 #endif

@@ -94,6 +94,7 @@ struct tb_run {
   uint8_t *warm;           /* [layers][experts] TB_WARM_* (no application cache) */
   double *pin_weight;      /* [layers][experts] requests counted in the pin window */
   int32_t *pin_order;      /* [layers][experts] scratch of the pin choice */
+  int32_t *pin_keys;       /* [layers][experts] the chosen keys */
   tb_pin_fill *pin_fills;  /* [layers][experts] pins whose bytes must be loaded */
   float *x;                /* [hidden] hidden state */
   float *xn;               /* [hidden] rmsnorm(x): input of dense matrices and experts */

@@ -18,7 +18,7 @@ extern const char *const tb_stage_names[TB_STAGE_COUNT];
   X(tokens) X(layers_run) X(run_wall_s) X(run_cpu_s) X(process_cpu_s) \
   X(dense_wall_s) X(routing_wall_s) X(cache_wall_s) X(wait_wall_s) X(expert_wall_s) X(combine_wall_s) \
   X(dense_cpu_s) X(routing_cpu_s) X(cache_cpu_s) X(wait_cpu_s) X(expert_cpu_s) X(combine_cpu_s) \
-  X(requests) X(app_hits) X(app_misses) X(app_bypasses) X(app_insertions) X(app_evictions) \
+  X(requests) X(app_hits) X(app_misses) X(app_late) X(app_bypasses) X(app_insertions) X(app_evictions) \
   X(reads) X(demand_reads) X(prefetch_reads) \
   X(requested_bytes) X(read_bytes) X(app_cache_bytes) X(page_cache_bytes) X(device_bytes) \
   X(direct_reads) X(buffered_reads) X(copy_s) X(read_latency_s) \
