@@ -36,3 +36,10 @@ test("replaceBetween keeps what is outside the markers and refuses a file withou
   expect(replaceBetween(text, "new")).toBe(`a\n${REFERENCE_START}\nnew\n${REFERENCE_END}\nb\n`);
   expect(() => replaceBetween("no markers", "x")).toThrow(/markers not found/);
 });
+
+test("every dependency in package.json is explained in the README's dependency table", () => {
+  const pkg = JSON.parse(readFileSync(path.resolve(import.meta.dir, "../package.json"), "utf8"));
+  const table = readme.slice(readme.indexOf("## Dependencies"), readme.indexOf("\n## ", readme.indexOf("## Dependencies") + 1));
+  const names = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})];
+  expect(names.filter((n) => !table.includes(`\`${n}\``))).toEqual([]);
+});

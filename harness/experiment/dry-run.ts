@@ -26,7 +26,7 @@ export function renderDryRun(plan: Plan, est: Estimate, ctx: DryRunContext): str
     `model     ${m.preset}, L = ${m.layers} of ${m.presetLayers} (s = ${round(m.scale)}), ${m.bits}-bit, seed ${m.seed}: ${formatSize(m.recordBytes)} per expert, ${m.experts} experts per layer${m.import ? `, imported from ${m.import}` : ""}`,
     `workload  ${routing}, K = ${w.k}, ${w.tokens} tokens (${w.warmup} warm-up)`,
     `machine   emulated → this machine: page cache ${both(mc.page_cache)}, resident ${both(mc.resident)}, RAM ${both(mc.ram)} (${mc.enforce})`,
-    `runs      ${plan.runs.length}: ${plan.configs.length} configuration${plan.configs.length === 1 ? "" : "s"} × ${plan.repeats} repeat${plan.repeats === 1 ? "" : "s"}, interleaved${differing.length && plan.runs.some((r) => r.model.layers !== m.layers) ? " (model and machine vary: see settings)" : ""}`,
+    `runs      ${plan.runs.length}: ${plan.configs.length} configuration${plan.configs.length === 1 ? "" : "s"} × ${plan.repeats} repeat${plan.repeats === 1 ? "" : "s"}, interleaved${varies(plan.runs) ? "; model, workload or machine vary (above: the first run's; see settings)" : ""}`,
     "",
     renderTable(
       ["run", "variant", "repeat", "settings (sizes: emulated → this machine)"],
@@ -72,6 +72,11 @@ function sized(v: SizeValue): string {
 
 function both(v: SizeValue): string {
   return `${formatSize(v.emulated)} → ${formatSize(v.physical)}`;
+}
+
+function varies(runs: RunSpec[]): boolean {
+  const shape = (r: RunSpec) => JSON.stringify([r.model, r.workload, r.machine]);
+  return new Set(runs.map(shape)).size > 1;
 }
 
 function about(seconds: number): string {
