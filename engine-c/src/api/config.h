@@ -26,6 +26,12 @@ typedef struct {
   int routing_k;                /* 0 = the model's default K */
   double routing_zipf, routing_reuse;
   int routing_seed;
+  double routing_zipf_spread;   /* σ of ln(exponent) across layers (calibrated workload) */
+  int routing_reuse_window;     /* tokens a reuse may reach back (0, 1 = previous token) */
+  int routing_topic_every;      /* tokens between topic shifts, 0 = never */
+  double routing_topic_shift;   /* fraction of popularity ranks reshuffled per shift */
+  double routing_cross_layer;   /* probability a slot follows the previous layer's */
+  char routing_popularity[4096];/* popularity file replacing Zipf, "" = Zipf */
   /* run.* */
   int run_tokens;
   char exec_mode[16];           /* serial | overlapped */
@@ -47,9 +53,16 @@ typedef struct {
   double cache_budget_bytes;    /* physical bytes; 0 = use cache.entries */
   int cache_entries;
   char cache_scope[16];         /* global | per-layer */
-  /* prefetch.* (issue: prefetch) */
-  char prefetch_predictor[16];
-  int prefetch_depth;
+  /* prefetch.* */
+  char prefetch_predictor[16];  /* a predictor of the prefetch registry; none = no prefetch */
+  int prefetch_depth;           /* layers ahead (0 = no prefetch) */
+  char prefetch_mode[16];       /* async | deterministic (each prefetch done before the next lookup) */
+  char prefetch_warm[16];       /* no application cache: read-discard | hint (WILLNEED) */
+  char prefetch_trace[4096];    /* replay predictor: predictions in the routing trace format */
+  /* pin.* — experts kept resident in the application cache, inside its budget */
+  char pin_file[4096];          /* popularity profile: pin the pin.top_n heaviest; "" = none */
+  int pin_top_n;                /* entries pinned per cache (global: in all; per-layer: in each) */
+  int pin_window;               /* tokens: pin the top_n most requested of the first window tokens */
   /* fault.* — fault injection for the harness's failure and timing tests */
   int fault_fail_after_tokens;  /* -1 off: tb_step returns TB_ERR_INJECTED */
   int fault_crash_after_tokens; /* -1 off: abort() — kills the process, on purpose */
@@ -90,6 +103,8 @@ int tb_config_set_str(tb_config *c, const char *key, const char *v);
 int tb_config_geometry(const tb_config *c, tb_geometry *g);
 
 /* Writes the resolved config as a JSON object into buf. Returns bytes written or error. */
+/* Bytes that always suffice for tb_config_to_json (every string escaped at worst). */
+int tb_config_json_capacity(void);
 int tb_config_to_json(const tb_config *c, char *buf, int n);
 
 #endif

@@ -3,6 +3,7 @@
  * buffer the token loop uses, so that the loop itself never allocates. */
 #define _GNU_SOURCE
 #include "run_internal.h"
+#include "../routing/routing_config.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,17 +80,8 @@ static int open_store(tb_run *r) {
 /* Routing is fixed before the run; a (token, layer) that names an expert twice or one out of
  * range is refused here, so the loop can rely on K distinct records per layer. */
 static int open_routing(tb_run *r) {
-  const tb_config *cfg = &r->cfg;
-  int rc;
-  if (strcmp(cfg->routing_source, "synthetic") == 0) {
-    tb_synth_params p = { .zipf = cfg->routing_zipf, .reuse = cfg->routing_reuse,
-                          .seed = (uint64_t)cfg->routing_seed };
-    rc = tb_routing_synthetic(&r->routing, r->tokens, r->layers, r->experts, r->k, &p);
-  } else if (strcmp(cfg->routing_source, "trace") == 0) {
-    rc = tb_routing_load(&r->routing, cfg->routing_trace, r->tokens, r->layers, r->experts, r->k);
-  } else {
-    return tb_fail(TB_ERR_ARG, "routing.source '%s': must be synthetic or trace", cfg->routing_source);
-  }
+  /* The one path from routing.* keys to routing, shared with tb_routing_write (recording). */
+  int rc = tb_routing_from_config(&r->routing, &r->cfg, r->tokens, r->layers, r->experts, r->k);
   if (rc < 0) return rc;
   r->routing_open = 1;
   for (int64_t t = 0; t < r->tokens; t++)
@@ -144,7 +136,7 @@ static int cache_capacity(const tb_run *r, const tb_policy_ops *ops) {
 }
 
 static int open_caches(tb_run *r) {
-  const tb_policy_ops *ops = tb_policy_find(r->cfg.cache_policy);
+  const tb_policy_ops *ops = tb_policy_resolve(r->cfg.cache_policy, NULL);   /* aliases too */
   if (!ops) return tb_fail(TB_ERR_ARG, "cache.policy '%s': not compiled in", r->cfg.cache_policy);
   int cap = cache_capacity(r, ops);
   r->n_caches = r->per_layer ? r->layers : 1;
@@ -180,7 +172,7 @@ static int open_buffers(tb_run *r) {
     return tb_fail(TB_ERR_NOMEM, "run: cannot allocate %zu bypass buffers of %lld bytes",
                    k, (long long)r->slot_stride);
   ALLOC(r->fetch, k);
-  ALLOC(r->done, k);
+  ALLOC(r->done, k + (size_t)r->pf_cap);
   ALLOC(r->x, hidden);
   ALLOC(r->xn, hidden);
   ALLOC(r->tmp, hidden);
@@ -211,7 +203,7 @@ int tb_run_open(tb_run **out, const tb_config *cfg) {
   if ((rc = resolve_settings(r, cfg)) < 0 || (rc = open_store(r)) < 0) goto fail;
   r->slot_stride = (r->model.rec.size + TB_ALIGN - 1) / TB_ALIGN * TB_ALIGN;
   if ((rc = open_routing(r)) < 0 || (rc = open_plugins(r)) < 0 || (rc = open_caches(r)) < 0 ||
-      (rc = open_buffers(r)) < 0)
+      (rc = tb_run_prefetch_open(r)) < 0 || (rc = open_buffers(r)) < 0 || (rc = tb_run_pin_open(r)) < 0)
     goto fail;
   tb_part dense[3];
   tb_dense_matrix_layout(&r->model.g, dense);
@@ -231,10 +223,12 @@ void tb_run_close(tb_run *r) {
   if (!r) return;
   /* the I/O engine first: its workers may still be writing into slots and scratch buffers */
   if (r->io) r->io_ops->destroy(r->io);
+  tb_prefetcher_destroy(r->prefetcher);
   for (int i = 0; i < r->n_caches; i++) tb_cache_destroy(r->cache[i]);
   if (r->backend) {
     if (r->arena) r->backend_ops->free(r->backend, r->arena);
     if (r->scratch) r->backend_ops->free(r->backend, r->scratch);
+    if (r->pf_discard) r->backend_ops->free(r->backend, r->pf_discard);
     r->backend_ops->destroy(r->backend);
   }
   if (r->pool) tb_pool_destroy(r->pool);
@@ -259,5 +253,12 @@ void tb_run_close(tb_run *r) {
   tb_free_aligned(r->residency);
   tb_free_aligned(r->token_times);
   tb_free_aligned(r->layer_stats);
+  tb_free_aligned(r->pf_issues);
+  tb_free_aligned(r->pf_reads);
+  tb_free_aligned(r->warm);
+  tb_free_aligned(r->pin_weight);
+  tb_free_aligned(r->pin_order);
+  tb_free_aligned(r->pin_keys);
+  tb_free_aligned(r->pin_fills);
   free(r);
 }
