@@ -56,6 +56,7 @@ static void prepare_read(tb_run *r, int layer, int k, tb_fetch *f, uint8_t *dst)
   rd->expert = f->expert;
   rd->path = r->paths[layer];
   rd->user = f;
+  rd->in_place_ok = f->result == TB_CACHE_MISS_BYPASS;   /* a slot fill must hold the bytes */
   f->bytes = dst;
   f->page_cache_bytes = f->device_bytes = 0;
   if (!r->moves_bytes) return;           /* null engine: nothing is read, nothing to attribute */
@@ -145,6 +146,7 @@ int tb_run_reap(tb_run *r, int block) {
     tb_fetch *f = rd->user;
     r->in_flight--;
     f->ready = 1;
+    f->bytes = rd->data;     /* dst, or the record in place (zero-copy engines) */
     if (f->result == TB_CACHE_MISS_FILL) {
       tb_slot *s = &tb_run_cache(r, r->layer)->slots[f->slot];
       s->state = TB_SLOT_READY;

@@ -117,7 +117,7 @@ static int open_plugins(tb_run *r) {
   if (io->available && !io->available(why, sizeof why))
     return tb_fail(TB_ERR_UNAVAILABLE, "io.engine '%s': not available here: %s", io->name, why);
   tb_io_config ioc = { .threads = cfg->io_threads, .chunk = (int64_t)cfg->io_chunk,
-                       .queue_depth = cfg->io_queue_depth };
+                       .queue_depth = cfg->io_queue_depth, .fadvise = r->fadvise };
   if ((rc = io->create(&r->io, &ioc)) < 0) return rc;
   r->io_ops = io;
   r->moves_bytes = io->moves_bytes;
