@@ -75,6 +75,8 @@ export interface EngineDescription {
   kernels: KernelInfo[];
   stages: string[];
   counters: string[];
+  /** one line of meaning per counter */
+  counter_help: Record<string, string>;
   layer_counters: string[];
 }
 

@@ -3,7 +3,7 @@
 // and cancel stay responsive; every C failure becomes a TbError with the engine's message.
 import type { Pointer } from "bun:ffi";
 import { describe, type KeyInfo, type KeyValue } from "./describe.ts";
-import { check, cstr, lastError, library, readCString, type Library } from "./library.ts";
+import { asPointer, check, cstr, lastError, library, readCString, type Library } from "./library.ts";
 import { Status, TbError } from "./status.ts";
 
 export type StepResult = "more" | "done";
@@ -39,7 +39,7 @@ export class Engine {
 
   constructor(o: EngineOptions = {}) {
     this.lib = o.lib ?? library();
-    const p = this.lib.sym.tb_engine_new();
+    const p = asPointer(this.lib.sym.tb_engine_new());
     if (p === null) throw new TbError(Status.ERR_NOMEM, "tb_engine_new", lastError(this.lib));
     this.#ptr = p;
     finalizer.register(this, { lib: this.lib, ptr: p }, this);

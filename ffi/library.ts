@@ -62,9 +62,16 @@ export function cstr(s: string, what = "string"): Buffer {
   return Buffer.from(`${s}\0`, "utf8");
 }
 
-/** The C string at p, or null for a NULL pointer. */
-export function readCString(p: Pointer | null): string | null {
-  return p === null || p === 0 ? null : new CString(p).toString();
+/** A pointer return as Bun gives it (typed Pointer | bigint | null), as a Pointer or null. */
+export function asPointer(p: Pointer | bigint | null): Pointer | null {
+  if (p === null || p === 0 || p === 0n) return null;
+  return (typeof p === "bigint" ? Number(p) : p) as Pointer;
+}
+
+/** The C string a `const char *` return points at, or null for NULL. */
+export function readCString(p: Pointer | bigint | null): string | null {
+  const at = asPointer(p);
+  return at === null ? null : new CString(at).toString();
 }
 
 export function lastError(lib: Library): string {

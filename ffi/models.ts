@@ -8,6 +8,7 @@ import { describe, type Geometry } from "./describe.ts";
 import { library, type Library } from "./library.ts";
 import { acquireLock } from "./lock.ts";
 import { checkModel, generateModel } from "./model-files.ts";
+import { Status, TbError } from "./status.ts";
 
 export interface ModelSpec {
   /** a compiled preset (describe().presets); its geometry is the starting point */
@@ -70,13 +71,16 @@ export function modelName(g: Geometry, seed: number, preset?: { name: string; ge
   );
 }
 
+/** A committed, intact model? No manifest (an interrupted generation) or TB_ERR_MODEL (damaged
+ *  files) is "no": the cache makes it again. Any other failure is the caller's to see. */
 function isModel(dir: string, lib: Library): boolean {
   if (!existsSync(join(dir, "manifest.json"))) return false;
   try {
     checkModel(dir, lib);
     return true;
-  } catch {
-    return false;
+  } catch (e) {
+    if (e instanceof TbError && e.status === Status.ERR_MODEL) return false;
+    throw e;
   }
 }
 

@@ -182,6 +182,14 @@ TB_TEST(api_config_json_exact) {
     TB_CHECK(contains(buf, quoted), "%s missing from the JSON", tb_keys[i].name);
   }
   TB_CHECK(tb_config_to_json(&c, buf, 64) == TB_ERR_ARG, "overflow not reported");
+
+  /* worst case: every string key full of control characters (each escaped to 6 bytes) */
+  for (int i = 0; i < tb_key_count; i++)
+    if (tb_keys[i].type == TB_KEY_STR) memset((char *)&c + tb_keys[i].offset, 0x01, tb_keys[i].size - 1);
+  static char big[1 << 17];
+  TB_CHECK(tb_config_json_capacity() <= (int)sizeof big, "capacity %d", tb_config_json_capacity());
+  n = tb_config_to_json(&c, big, tb_config_json_capacity());
+  TB_CHECK(n > 0 && strstr(big, "\\u0001\\u0001"), "worst case did not fit: %d %s", n, tb_last_error());
 }
 
 TB_TEST(api_config_geometry_from_preset_and_keys) {

@@ -176,6 +176,13 @@ void tb_config_defaults(tb_config *c) {
   }
 }
 
+int tb_config_json_capacity(void) {
+  int bytes = 2;
+  for (int i = 0; i < tb_key_count; i++)   /* "name":value, with \u00XX (6 bytes) per string byte */
+    bytes += (int)strlen(tb_keys[i].name) + 4 + 32 + (int)tb_keys[i].size * 6;
+  return bytes;
+}
+
 int tb_config_to_json(const tb_config *c, char *buf, int n) {
   tb_jout j;
   tb_jout_fixed(&j, buf, n > 0 ? (size_t)n : 0);

@@ -27,12 +27,9 @@ struct tb_engine {
   volatile int cancel;      /* set by tb_cancel from any thread; polled by tb_run_step */
   int fail_status;          /* TB_STATE_FAILED: the status every later step returns */
   char fail_message[2048];  /* ...and its message */
-  char *config_json;        /* tb_config_json's buffer, CONFIG_JSON_BYTES */
+  char *config_json;        /* tb_config_json's buffer, tb_config_json_capacity() bytes */
   char hash_hex[17];        /* tb_output_hash's buffer */
 };
-
-/* Worst case: three 4 KiB paths, each byte escaped as \u00XX, plus every other key. */
-#define CONFIG_JSON_BYTES (3 * 4096 * 6 + 16384)
 
 const char *tb_state_name(tb_engine_state s);
 /* TB_ERR_STATE with a message naming the call, the state it needs and the state it found. */

@@ -15,7 +15,7 @@ enum {
 extern const char *const tb_stage_names[TB_STAGE_COUNT];
 
 #define TB_COUNTERS(X) \
-  X(tokens) X(layers_run) X(run_wall_s) X(run_cpu_s) \
+  X(tokens) X(layers_run) X(run_wall_s) X(run_cpu_s) X(process_cpu_s) \
   X(dense_wall_s) X(routing_wall_s) X(cache_wall_s) X(wait_wall_s) X(expert_wall_s) X(combine_wall_s) \
   X(dense_cpu_s) X(routing_cpu_s) X(cache_cpu_s) X(wait_cpu_s) X(expert_cpu_s) X(combine_cpu_s) \
   X(requests) X(app_hits) X(app_misses) X(app_bypasses) X(app_insertions) X(app_evictions) \
@@ -33,6 +33,7 @@ enum {
   TB_COUNTER_COUNT
 };
 extern const char *const tb_counter_names[TB_COUNTER_COUNT];
+extern const char *const tb_counter_help[TB_COUNTER_COUNT];   /* one line of meaning each */
 
 /* Per-layer counters: [layers][TB_LAYER_COUNTER_COUNT]. */
 #define TB_LAYER_COUNTERS(X) \

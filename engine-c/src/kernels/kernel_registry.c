@@ -13,6 +13,10 @@ static int always(void) { return 1; }
 const tb_kernel_variant tb_kernel_variants[] = {
   [TB_KV_SCALAR] = { "scalar", always,
     { [2] = tb_qmv_scalar_q2, [4] = tb_qmv_scalar_q4, [8] = tb_qmv_scalar_q8 } },
+  [TB_KV_AVX2] = { "avx2", tb_avx2_available,
+    { [2] = TB_X86_FN(tb_qmv_avx2_q2), [4] = TB_X86_FN(tb_qmv_avx2_q4), [8] = TB_X86_FN(tb_qmv_avx2_q8) } },
+  [TB_KV_AVX512] = { "avx512", tb_avx512_available,
+    { [2] = TB_X86_FN(tb_qmv_avx512_q2), [4] = TB_X86_FN(tb_qmv_avx512_q4), [8] = TB_X86_FN(tb_qmv_avx512_q8) } },
 };
 const int tb_kernel_variant_count = TB_ARRAY_LEN(tb_kernel_variants);
 _Static_assert(TB_ARRAY_LEN(tb_kernel_variants) == TB_KV_COUNT, "one table entry per variant id");

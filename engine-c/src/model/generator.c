@@ -51,8 +51,7 @@ struct tb_gen {
   int njobs;
   int64_t buf_bytes;         /* per worker buffer */
   int threads;
-  uint8_t *bufs[MAX_THREADS];
-  pthread_t tids[MAX_THREADS];
+  struct gen_worker { struct tb_gen *gen; uint8_t *buf; pthread_t tid; } workers[MAX_THREADS];
   int started;               /* threads actually running */
   atomic_int next_job;
   atomic_int jobs_done;
@@ -135,9 +134,8 @@ static int run_job(tb_gen *gen, const gen_job *job, uint8_t *buf) {
 }
 
 static void *worker(void *arg) {
-  tb_gen *gen = ((void **)arg)[0];
-  uint8_t *buf = ((void **)arg)[1];
-  free(arg);
+  tb_gen *gen = ((struct gen_worker *)arg)->gen;
+  uint8_t *buf = ((struct gen_worker *)arg)->buf;
   for (;;) {
     if (atomic_load(&gen->stop) || atomic_load(&gen->failed)) break;
     int j = atomic_fetch_add(&gen->next_job, 1);
@@ -302,25 +300,22 @@ int tb_gen_set_checksums(tb_gen *gen, int on) {
 
 static int start_workers(tb_gen *gen) {
   for (int t = 0; t < gen->threads; t++) {
-    gen->bufs[t] = tb_alloc_touched((size_t)gen->buf_bytes, TB_ALIGN);
-    if (!gen->bufs[t])
+    gen->workers[t].gen = gen;
+    gen->workers[t].buf = tb_alloc_touched((size_t)gen->buf_bytes, TB_ALIGN);
+    if (!gen->workers[t].buf)
       return tb_fail(TB_ERR_NOMEM, "out of memory: %d generator buffers of %lld bytes",
                      gen->threads, (long long)gen->buf_bytes);
   }
   for (int t = 0; t < gen->threads; t++) {
-    void **arg = malloc(2 * sizeof *arg);
-    if (!arg) return tb_fail(TB_ERR_NOMEM, "out of memory starting generator threads");
-    arg[0] = gen;
-    arg[1] = gen->bufs[t];
-    int e = pthread_create(&gen->tids[t], NULL, worker, arg);
-    if (e) { free(arg); return tb_fail(TB_ERR_NOMEM, "pthread_create: %s", strerror(e)); }
+    int e = pthread_create(&gen->workers[t].tid, NULL, worker, &gen->workers[t]);
+    if (e) return tb_fail(TB_ERR_NOMEM, "pthread_create: %s", strerror(e));
     gen->started++;
   }
   return TB_OK;
 }
 
 static void join_workers(tb_gen *gen) {
-  for (int t = 0; t < gen->started; t++) pthread_join(gen->tids[t], NULL);
+  for (int t = 0; t < gen->started; t++) pthread_join(gen->workers[t].tid, NULL);
   gen->started = 0;
 }
 
@@ -336,8 +331,12 @@ static int finish(tb_gen *gen) {
   return tb_manifest_commit(&gen->man, gen->dir);
 }
 
+static double fraction_done(tb_gen *gen) {
+  return gen->total_bytes ? (double)atomic_load(&gen->bytes_done) / (double)gen->total_bytes : 0;
+}
+
 int tb_gen_run_step(tb_gen *gen, double budget_s, double *progress) {
-  if (progress) *progress = gen->total_bytes ? (double)atomic_load(&gen->bytes_done) / gen->total_bytes : 0;
+  if (progress) *progress = fraction_done(gen);
   if (gen->state == GEN_DONE) { if (progress) *progress = 1; return TB_OK; }
   if (gen->state == GEN_FAILED) return tb_fail(gen->err_status, "%s", gen->err);
   int rc = TB_OK;
@@ -353,7 +352,7 @@ int tb_gen_run_step(tb_gen *gen, double budget_s, double *progress) {
     struct timespec ts = { 0, (long)(nap * 1e9) };
     nanosleep(&ts, NULL);
   }
-  if (progress) *progress = gen->total_bytes ? (double)atomic_load(&gen->bytes_done) / gen->total_bytes : 0;
+  if (progress) *progress = fraction_done(gen);
   if (atomic_load(&gen->failed)) {
     join_workers(gen);
     gen->state = GEN_FAILED;
@@ -378,7 +377,7 @@ void tb_gen_destroy(tb_gen *gen) {
     if (gen->files[i].fd >= 0) close(gen->files[i].fd);
     if (gen->files[i].fd_direct >= 0) close(gen->files[i].fd_direct);
   }
-  for (int t = 0; t < MAX_THREADS; t++) tb_free_aligned(gen->bufs[t]);
+  for (int t = 0; t < MAX_THREADS; t++) tb_free_aligned(gen->workers[t].buf);
   free(gen->files);
   free(gen->jobs);
   pthread_mutex_destroy(&gen->err_mu);

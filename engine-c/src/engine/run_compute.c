@@ -1,0 +1,81 @@
+/* run_compute.c — the arithmetic of a token on real bytes: the embedding of the token index,
+ * the dense part over the layer's resident matrices (dense.passes, fractions included), the
+ * shared and routed expert FFNs, the combine in routing order, and the output hash. */
+#include "run_internal.h"
+#include <math.h>
+
+#define RMS_EPS 1e-6f
+
+/* x[i] uniform in [-1, 1), a pure function of (token, i): a token needs nothing before it. */
+void tb_run_embed(tb_run *r, int64_t token) {
+  for (int i = 0; i < r->hidden; i++) {
+    uint64_t st = ((uint64_t)token << 32) ^ (uint64_t)i;
+    r->x[i] = (float)((double)(tb_splitmix64(&st) >> 11) * 0x1.0p-52 - 1.0);
+  }
+}
+
+/* Rows [0, rows) of dense matrix j of `layer`: a prefix of rows is itself a matrix, since
+ * weights, scales and biases are stored row by row. */
+static void dense_view(const tb_run *r, int layer, int j, int rows, tb_qmat *m) {
+  const tb_geometry *g = &r->model.g;
+  tb_part p[3];
+  tb_dense_matrix_layout(g, p);
+  const uint8_t *base = tb_model_dense_matrix(&r->model, layer, j);
+  m->w = (const uint32_t *)(base + p[0].offset);
+  m->scales = (const uint16_t *)(base + p[1].offset);
+  m->biases = (const uint16_t *)(base + p[2].offset);
+  m->rows = rows;
+  m->cols = g->hidden;
+  m->bits = g->dense_bits;
+  m->group = g->group;
+}
+
+/* x[0..rows) += M[0..rows)·rmsnorm(x). The generator scales weights so a matvec maps RMS 1
+ * to RMS ≈ 1/√12, so residual adds keep activations finite over any number of passes. */
+static void dense_apply(tb_run *r, int layer, int j, int rows) {
+  tb_qmat m;
+  dense_view(r, layer, j, rows, &m);
+  tb_rmsnorm(r->xn, r->x, r->hidden, RMS_EPS);
+  tb_qmatvec(r->pool, r->kern, &m, r->xn, r->tmp);
+  for (int i = 0; i < rows; i++) r->x[i] += r->tmp[i];
+}
+
+/* dense.passes = n + f: n passes over every dense matrix of the layer, then one pass over the
+ * first round(f·hidden) rows of each — the compute-balance knob of DESIGN §2. */
+void tb_run_dense(tb_run *r, int layer) {
+  int mats = r->model.g.dense_matrices;
+  double passes = r->cfg.dense_passes;
+  int full = (int)floor(passes);
+  int part_rows = (int)lround((passes - full) * r->hidden);
+  for (int p = 0; p < full; p++)
+    for (int j = 0; j < mats; j++) dense_apply(r, layer, j, r->hidden);
+  if (part_rows > 0)
+    for (int j = 0; j < mats; j++) dense_apply(r, layer, j, part_rows);
+}
+
+void tb_run_expert_input(tb_run *r) { tb_rmsnorm(r->xn, r->x, r->hidden, RMS_EPS); }
+
+void tb_run_shared_expert(tb_run *r, int layer) {
+  const tb_geometry *g = &r->model.g;
+  if (g->shared_ffn == 0) return;    /* shared_y stays zero */
+  tb_expert_ffn(r->pool, r->kern, g, &r->model.shared_rec, g->shared_ffn, g->dense_bits,
+                tb_model_shared_expert(&r->model, layer), r->xn, r->shared_y, &r->ffn);
+}
+
+void tb_run_routed_expert(tb_run *r, int k) {
+  const tb_geometry *g = &r->model.g;
+  tb_fetch *f = &r->fetch[k];
+  tb_expert_ffn(r->pool, r->kern, g, &r->model.rec, g->ffn, g->bits, f->bytes, r->xn,
+                r->y + (size_t)k * (size_t)r->hidden, &r->ffn);
+  f->computed = 1;
+}
+
+/* h = x + shared + Σ_k w_k·y_k, k in routing order whatever order the bytes arrived in. */
+void tb_run_combine(tb_run *r) {
+  for (int i = 0; i < r->hidden; i++) r->x[i] += r->shared_y[i];
+  tb_combine(r->x, r->y_ptr, r->w, r->k, r->hidden);
+}
+
+void tb_run_hash_token(tb_run *r) {
+  r->hash = tb_fnv1a(r->hash, r->x, (size_t)r->hidden * sizeof *r->x);
+}

@@ -1,0 +1,129 @@
+/* run_loop.c — the token loop: per token, per layer, dense → routing release → cache lookups →
+ * reads → expert FFNs → combine, serial (read everything, then compute) or overlapped within
+ * the layer; the stage clock that gives every instant to one stage; fault injection. */
+#define _GNU_SOURCE
+#include "run_internal.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <time.h>
+
+static double process_cpu(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* fault.sleep_ms sleeps (wall time only); fault.spin_ms spins on this thread's CPU clock, so
+ * it costs wall and CPU time alike. Once per token, inside fault.stage. */
+void tb_run_fault_delay(tb_run *r) {
+  r->fault_done = 1;
+  if (r->fault_sleep_s > 0) {
+    struct timespec ts = { (time_t)r->fault_sleep_s,
+                           (long)((r->fault_sleep_s - (double)(time_t)r->fault_sleep_s) * 1e9) };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+  }
+  if (r->fault_spin_s > 0) {
+    double c0 = tb_thread_cpu();
+    while (tb_thread_cpu() - c0 < r->fault_spin_s) {}
+  }
+}
+
+static void compute_ready(tb_run *r) {
+  for (int k = 0; k < r->k; k++)
+    if (r->fetch[k].ready && !r->fetch[k].computed) tb_run_routed_expert(r, k);
+}
+
+static int run_layer(tb_run *r, int64_t token, int layer) {
+  tb_run_stage(r, TB_STAGE_dense);
+  if (layer > 0) {   /* the previous layer ends here; layer 0 starts with the token (embedding) */
+    r->layer_stats[(layer - 1) * TB_LAYER_COUNTER_COUNT + TB_L_wall_s] += r->clock_wall - r->layer_t0;
+    r->layer_t0 = r->clock_wall;
+  }
+  r->layer = layer;
+  tb_run_dense(r, layer);
+
+  tb_run_stage(r, TB_STAGE_routing);
+  tb_run_release(r, token, layer);
+
+  tb_run_stage(r, TB_STAGE_cache);
+  tb_run_lookup(r, token, layer);
+
+  tb_run_stage(r, TB_STAGE_wait);
+  int rc = tb_run_submit(r);
+  if (rc < 0) return rc;
+  if (!r->overlapped) {
+    while (tb_run_pending(r) > 0)
+      if ((rc = tb_run_reap(r, 1)) < 0) return rc;
+    tb_run_stage(r, TB_STAGE_expert);
+    tb_run_expert_input(r);
+    tb_run_shared_expert(r, layer);
+    compute_ready(r);
+  } else {
+    /* the shared expert and the hits are computed while the misses are read */
+    tb_run_stage(r, TB_STAGE_expert);
+    tb_run_expert_input(r);
+    tb_run_shared_expert(r, layer);
+    compute_ready(r);
+    while (tb_run_pending(r) > 0) {
+      tb_run_stage(r, TB_STAGE_wait);
+      if ((rc = tb_run_reap(r, 1)) < 0) return rc;
+      tb_run_stage(r, TB_STAGE_expert);
+      compute_ready(r);
+    }
+  }
+
+  tb_run_stage(r, TB_STAGE_combine);
+  tb_run_combine(r);
+  return TB_OK;
+}
+
+static int run_token(tb_run *r) {
+  int64_t t = r->tokens_done;
+  double pcpu0 = process_cpu();
+  r->clock_wall = tb_now();
+  r->clock_cpu = tb_thread_cpu();
+  r->stage = TB_STAGE_dense;
+  r->layer = 0;
+  r->layer_t0 = r->clock_wall;
+  r->fault_done = 0;
+  double t0 = r->clock_wall;
+  if (r->fault_stage == TB_STAGE_dense) tb_run_fault_delay(r);
+  tb_run_embed(r, t);
+  for (int l = 0; l < r->layers; l++) {
+    int rc = run_layer(r, t, l);
+    if (rc < 0) return rc;
+  }
+  tb_run_hash_token(r);
+  tb_run_stage(r, r->stage);   /* close the last stage's interval */
+  double t1 = r->clock_wall;
+  r->layer_stats[(r->layers - 1) * TB_LAYER_COUNTER_COUNT + TB_L_wall_s] += t1 - r->layer_t0;
+  r->token_times[t] = t1 - t0;
+  r->c[TB_C_run_wall_s] += t1 - t0;
+  r->c[TB_C_process_cpu_s] += process_cpu() - pcpu0;
+  r->c[TB_C_tokens] += 1;
+  r->c[TB_C_layers_run] += r->layers;
+  r->tokens_done++;
+  return TB_OK;
+}
+
+int tb_run_step(tb_run *r, double budget_s, volatile int *cancel) {
+  if (r->failed) return tb_fail(TB_ERR_STATE, "the run was stopped by an earlier error; open a new run");
+  double start = tb_now();
+  int ran = 0;
+  while (r->tokens_done < r->tokens) {
+    if (ran > 0 && tb_now() - start >= budget_s) return TB_MORE;
+    if (cancel && *cancel)
+      return tb_fail(TB_ERR_CANCELLED, "cancelled after %lld tokens", (long long)r->tokens_done);
+    if (r->cfg.fault_crash_after_tokens >= 0 && r->tokens_done == r->cfg.fault_crash_after_tokens)
+      abort();   /* fault.crash_after_tokens: the harness's crash test, on purpose */
+    if (r->cfg.fault_fail_after_tokens >= 0 && r->tokens_done == r->cfg.fault_fail_after_tokens) {
+      r->failed = 1;
+      return tb_fail(TB_ERR_INJECTED, "fault.fail_after_tokens=%d: injected failure after %lld tokens",
+                     r->cfg.fault_fail_after_tokens, (long long)r->tokens_done);
+    }
+    int rc = run_token(r);
+    if (rc < 0) { r->failed = 1; return rc; }
+    ran++;
+  }
+  return TB_OK;
+}

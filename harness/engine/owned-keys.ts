@@ -1,0 +1,27 @@
+// Engine keys the harness sets itself from an experiment's model and workload sections
+// (the model, its routing and the token count), so they are not written under `engine:`.
+
+/** Harness field → the engine key it sets. */
+export const FIELD_TO_KEY: Record<string, string> = {
+  "model.preset": "model.preset",
+  "model.layers": "model.layers",
+  "model.bits": "model.bits",
+  "model.seed": "model.seed",
+  "workload.k": "routing.k",
+  "workload.tokens": "run.tokens",
+  "workload.routing.trace": "routing.trace",
+  "workload.routing.synthetic.zipf": "routing.zipf",
+  "workload.routing.synthetic.reuse": "routing.reuse",
+  "workload.routing.synthetic.seed": "routing.seed",
+};
+
+const OWNED_PREFIXES = ["model.", "routing.", "run."];
+
+export function isOwnedKey(name: string): boolean {
+  return OWNED_PREFIXES.some((p) => name.startsWith(p));
+}
+
+/** The harness field that sets engine key `name`, if there is one. */
+export function fieldForKey(name: string): string | undefined {
+  return Object.entries(FIELD_TO_KEY).find(([, k]) => k === name)?.[0];
+}

@@ -1,0 +1,65 @@
+// Impossible values in a resolved configuration — each a problem at the key path where the
+// offending value was written: K > experts, warm-up not below tokens, an application cache
+// larger than the emulated page cache, memory that does not add up, out-of-range values,
+// files that are not there.
+import type { Registry } from "../engine/registry.ts";
+import { PER_LAYER_SCOPE } from "../engine/sized-keys.ts";
+import { formatSize } from "../util/sizes.ts";
+import type { Problem } from "./problem.ts";
+import type { Resolved } from "./resolve.ts";
+import type { Settings } from "./settings.ts";
+
+/** `exists` tells whether a path exists (files named by the experiment); without it, paths
+ *  are not checked. */
+export function checkResolved(reg: Registry, r: Resolved, settings: Settings, exists?: (path: string) => boolean): Problem[] {
+  const problems: Problem[] = [];
+  const from = (k: string) => settings.get(k)?.from ?? k.split(".");
+  const { model, workload, machine } = r;
+
+  if (workload.k > model.experts)
+    problems.push({ path: from("workload.k"), message: `K = ${workload.k} routed experts per token is more than the ${model.experts} experts per layer of ${model.preset}` });
+  if (workload.warmup >= workload.tokens) {
+    const at = settings.has("workload.tokens") ? "workload.tokens" : "workload.warmup";
+    problems.push({ path: from(at), message: `workload.tokens (${workload.tokens}) must be more than workload.warmup (${workload.warmup}): warm-up tokens are part of a run` });
+  }
+  if (workload.routing.source === "trace" && [...settings.keys()].some((k) => k.startsWith("workload.routing.synthetic.")))
+    problems.push({ path: from("workload.routing.trace"), message: "routing is either synthetic or a trace, not both: remove workload.routing.synthetic or the trace" });
+
+  if (exists && workload.routing.source === "trace" && !exists(workload.routing.path))
+    problems.push({ path: from("workload.routing.trace"), message: `no such file ${workload.routing.path}` });
+  if (exists && model.import !== undefined && !exists(model.import))
+    problems.push({ path: from("model.import"), message: `no such directory ${model.import}` });
+
+  const m = machine;
+  if (m.page_cache.emulated + m.resident.emulated > m.ram.emulated)
+    problems.push({ path: from("machine.page_cache"), message: `page cache (${formatSize(m.page_cache.emulated)}) + resident weights (${formatSize(m.resident.emulated)}) exceed the emulated RAM machine.ram (${formatSize(m.ram.emulated)})` });
+
+  problems.push(...checkCache(r, settings));
+
+  // Scaled values must still be what the engine accepts.
+  for (const [name, size] of Object.entries(r.sizes)) {
+    const key = reg.keys.get(name);
+    if (key?.max !== undefined && size.physical > key.max)
+      problems.push({ path: from(name), message: `${size.physical} ${size.unit} on this machine is above the engine's maximum ${key.max} for ${name}` });
+  }
+  return problems;
+}
+
+function checkCache(r: Resolved, settings: Settings): Problem[] {
+  const { engine, model, machine } = r;
+  const policy = engine["cache.policy"];
+  if (policy === undefined) return [];
+  const budgetKey = settings.has("cache.budget_bytes") && Number(engine["cache.budget_bytes"]) > 0 ? "cache.budget_bytes" : "cache.entries";
+  const bytes = Number(r.sizes["cache.budget_bytes"]?.emulated ?? 0);
+  const entries = Number(r.sizes["cache.entries"]?.emulated ?? 0);
+  const from = (k: string) => settings.get(k)?.from ?? k.split(".");
+  if (policy !== "none" && bytes === 0 && entries === 0)
+    return [{ path: from("cache.policy"), message: `cache.policy "${policy}" needs a budget: set cache.budget_bytes (e.g. 9.8GB) or cache.entries` }];
+  if (policy === "none") return [];
+  // The emulated cache as the full model would hold it; per-layer budgets count once per layer.
+  const perLayer = engine[PER_LAYER_SCOPE.key] === PER_LAYER_SCOPE.value;
+  const cacheBytes = (bytes > 0 ? bytes : entries * model.recordBytes) * (perLayer ? model.presetLayers : 1);
+  if (cacheBytes > machine.page_cache.emulated)
+    return [{ path: from(budgetKey), message: `the application cache (${formatSize(cacheBytes)} emulated) is larger than the emulated page cache machine.page_cache (${formatSize(machine.page_cache.emulated)}); it comes out of that share` }];
+  return [];
+}

@@ -1,0 +1,79 @@
+// The harness's own settings (model, workload, machine), declared once as a flat table: this
+// drives validation, defaults, what sweeps and variants may override, and the reference docs.
+// Fields that set an engine key take their type, range and help from the engine's registry.
+import { z } from "zod";
+import type { Registry } from "../engine/registry.ts";
+import { keySchema } from "../engine/key-schema.ts";
+import { describeKeyType } from "../engine/key-type.ts";
+import { FIELD_TO_KEY } from "../engine/owned-keys.ts";
+import { sizeSchema } from "../util/size-schema.ts";
+
+export interface Field {
+  path: string;            // dotted, e.g. "machine.page_cache"
+  schema: z.ZodType;       // the value, once present
+  type: string;            // accepted values, in words
+  help: string;
+  default?: string;        // as documented; `fallback` is what validation fills in
+  fallback?: unknown;      // raw value used when the field is absent (parsed like input)
+  required?: boolean;
+  overridable: boolean;    // may be a sweep axis or a variant override
+}
+
+export const SECTIONS: Record<string, string> = {
+  model: "Which model: a geometry preset of the engine, scaled to L layers (s = L / the preset's layers), at a bit width and seed — or an imported Flash-MoE directory.",
+  workload: "What runs: the routing source, tokens per run, warm-up tokens left out of steady-state figures, and repeats (interleaved across variants).",
+  machine: "The emulated machine's memory, composed as the paper used it: page cache available to the model, resident non-expert weights, total RAM. Written in the emulated machine's sizes; each is multiplied by s for this machine, and both values are recorded.",
+};
+
+export function harnessFields(reg: Registry): Field[] {
+  const engine = (path: string, help?: string, dflt?: string): Field => {
+    const name = FIELD_TO_KEY[path]!;
+    const key = reg.keys.get(name);
+    if (!key) throw new Error(`the engine has no key "${name}", which the harness field ${path} sets`);
+    return {
+      path, schema: keySchema(key), type: describeKeyType(key), overridable: true,
+      help: help ? `${help} (engine key ${name})` : `${key.help} (engine key ${name})`,
+      default: dflt ?? JSON.stringify(key.default),
+    };
+  };
+  const size = (path: string, dflt: string, help: string): Field =>
+    ({ path, schema: sizeSchema(), type: "size", help, default: dflt, fallback: dflt, overridable: true });
+  const presets = [...reg.presets.keys()];
+
+  return [
+    { path: "name", schema: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "use lower-case letters, digits, '.', '_' and '-'"),
+      type: "text (lower-case, digits, . _ -)", help: "The experiment's name; results go under results/<name>/.", required: true, overridable: false },
+    { path: "description", schema: z.string().trim(), type: "text", help: "What the experiment asks, in a sentence or two.", overridable: false },
+
+    { path: "model.preset", schema: z.enum(presets as [string, ...string[]]), type: presets.join(" | "),
+      help: "Geometry preset, as the engine lists them.", required: true, overridable: true },
+    engine("model.layers", "L, the layers of the scale model (s = L / the preset's layers); -1 = all of the preset's", "the preset's"),
+    engine("model.bits", "Bits per expert weight; -1 = the preset's", "the preset's"),
+    engine("model.seed", "Seed of the synthetic weights; models are cached by geometry, bits and seed"),
+    { path: "model.import", schema: z.string().min(1), type: "directory",
+      help: "A Flash-MoE packed_experts/ directory to use instead of generated weights (sizes are checked against the preset and bits).",
+      overridable: false },
+
+    engine("workload.routing.synthetic.zipf"),
+    engine("workload.routing.synthetic.reuse"),
+    engine("workload.routing.synthetic.seed"),
+    engine("workload.routing.trace", "Routing trace file (docs/trace-format.md), relative to the experiment file; replaces synthetic routing"),
+    engine("workload.k", "Routed experts per token, K; 0 = the preset's", "the preset's"),
+    engine("workload.tokens", "Tokens per run, warm-up included"),
+    { path: "workload.warmup", schema: z.number().int().min(0), type: "integer ≥ 0", default: "0", fallback: 0,
+      help: "First tokens of each run left out of steady-state figures; must be fewer than tokens.", overridable: true },
+    { path: "workload.repeats", schema: z.number().int().min(1), type: "integer ≥ 1", default: "1", fallback: 1,
+      help: "Runs of each configuration, interleaved (ABCABC…); comparisons need ≥ 5.", overridable: false },
+
+    size("machine.page_cache", "35GB", "Page cache available to the model (the paper's ~35 GB of a 48 GB machine); an application cache comes out of it."),
+    size("machine.resident", "5.5GB", "Resident non-expert weights (mmap'd)."),
+    size("machine.ram", "48GB", "Total RAM of the emulated machine; page cache + resident must fit in it."),
+    { path: "machine.enforce", schema: z.enum(["strict", "best-effort"]), type: "strict | best-effort", default: '"strict"', fallback: "strict",
+      help: "strict: a run without an enforceable memory budget refuses; best-effort: it runs, flagged \"budget not enforced\".", overridable: true },
+  ];
+}
+
+/** Fields that sweeps and variants may set, by dotted path. */
+export function overridableFields(fields: Field[]): Map<string, Field> {
+  return new Map(fields.filter((f) => f.overridable).map((f) => [f.path, f]));
+}

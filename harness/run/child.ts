@@ -1,0 +1,70 @@
+// A run's own process: reads its ChildInput on stdin, opens the engine on an already prepared
+// model (nothing is generated here), steps it in ≈100 ms slices and writes protocol lines to
+// stdout — progress while running, then every raw sample. A crash takes only this process.
+
+import { writeSync } from "node:fs";
+import { Engine } from "../../ffi/index.ts";
+import type { RunSamples } from "../results/run-record.ts";
+import { dieWithParent } from "../probe/libc.ts";
+import type { ChildInput, ChildMessage } from "./child-protocol.ts";
+
+dieWithParent();
+// Ctrl-C reaches the whole terminal process group; the sweep alone decides what it means.
+process.on("SIGINT", () => {});
+// Synchronous writes: nothing is left in a buffer when the process exits or is killed.
+const say = (m: ChildMessage) => writeSync(1, `${JSON.stringify(m)}\n`);
+
+function samplesOf(engine: Engine): RunSamples {
+  const layers = engine.layerStats();
+  const names = Object.keys(layers[0] ?? {});
+  return {
+    tokenTimesS: Array.from(engine.tokenTimes()),
+    stats: engine.stats(),
+    layerStats: { names, rows: layers.map((l) => names.map((n) => l[n]!)) },
+    outputHash: engine.outputHash(),
+    config: engine.config(),
+  };
+}
+
+const input = JSON.parse(await Bun.stdin.text()) as ChildInput;
+const engine = new Engine();
+let opened = false;
+try {
+  engine.setAll(input.engine);
+  engine.open();
+  opened = true;
+  const config = engine.config();
+  say({ type: "opened", abi: engine.lib.abi, config });
+  const totalTokens = Number(config["run.tokens"] ?? 0);
+  let before = 0;
+  for (;;) {
+    const t0 = performance.now();
+    const state = engine.step(input.stepMs);
+    const seconds = (performance.now() - t0) / 1e3;
+    const tokens = engine.stats().tokens ?? 0;
+    say({ type: "progress", tokens, totalTokens, tokS: seconds > 0 ? (tokens - before) / seconds : 0 });
+    before = tokens;
+    if (state === "done") break;
+  }
+  say({ type: "result", status: "ok", samples: samplesOf(engine) });
+  engine.close();
+} catch (err) {
+  // What was measured before the error is kept with it.
+  let samples: RunSamples | null = null;
+  if (opened) {
+    try {
+      samples = samplesOf(engine);
+    } catch {
+      samples = null;
+    }
+  }
+  const status = (err as { status?: unknown }).status;
+  say({
+    type: "result",
+    status: "failed",
+    error: { message: (err as Error).message, ...(typeof status === "number" ? { code: status } : {}) },
+    samples,
+  });
+  engine.close();
+  process.exit(1);
+}

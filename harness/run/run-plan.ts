@@ -1,0 +1,88 @@
+// Runs an expanded plan (the non-dry-run path of `bun run experiment`): builds the engine,
+// prepares models, probes the device once per record size, runs the sweep and renders the
+// report — also after an interruption, with a line saying how to resume.
+import { join, relative } from "node:path";
+import { ensureLibrary, library } from "../../ffi/index.ts";
+import type { Plan, RunSpec } from "../experiment/plan.ts";
+import { gitRevision } from "../results/git-revision.ts";
+import { machineContext } from "../results/machine-context.ts";
+import { readRecords } from "../results/runs-file.ts";
+import { RUNS_JSONL } from "../results/results-dir.ts";
+import { defaultProfilePath, type MachineProfile } from "../probe/machine-profile.ts";
+import { ensureQuickProbe, snapshotProfile } from "../probe/ensure-probe.ts";
+import { renderReport } from "../report/render-report.ts";
+import type { PlannedRun } from "./planned-run.ts";
+import { modelKey, prepareModels } from "./prepare-models.ts";
+import { runSweep } from "./sweep.ts";
+import { sweepProgress, type SweepProgress } from "./sweep-progress.ts";
+
+export interface RunIO {
+  root: string;              // repository root
+  out: (line: string) => void;
+  err: (line: string) => void;
+  fresh?: boolean;           // start a new result set even if this plan has one
+  progress?: SweepProgress;  // default: a bar on a terminal, plain lines otherwise
+}
+
+export const EXIT_RUNS_FAILED = 3;   // the sweep finished, but some runs failed (all recorded)
+export const EXIT_INTERRUPTED = 130; // Ctrl-C: what finished is recorded; re-running resumes
+
+/** Where results go: $TIERBENCH_RESULTS, else results/ in the repository. */
+export const resultsRoot = (root: string) => process.env.TIERBENCH_RESULTS || join(root, "results");
+
+/** The executor's view of one run of the plan. */
+export function plannedRun(spec: RunSpec, modelDir: string): PlannedRun {
+  const records = spec.model.layers * spec.model.experts;
+  return {
+    id: spec.id,
+    variant: spec.config,
+    repeat: spec.repeat - 1,
+    engine: { ...spec.engine, "model.dir": modelDir },
+    warmupTokens: spec.workload.warmup,
+    // The page cache given to the run is a cache to fill too — up to the whole model.
+    otherCacheEntries: Math.min(records, Math.floor(spec.machine.page_cache.physical / spec.model.recordBytes)),
+    spec,
+  };
+}
+
+/** Returns the process exit code. */
+export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
+  const progress = io.progress ?? sweepProgress();
+  ensureLibrary();
+  const engineAbi = library().abi;
+
+  const models = await prepareModels(plan.runs.map((r) => r.model), progress.note, (name, f) => progress.task(`generating ${name}`, f));
+  const runs = plan.runs.map((r) => plannedRun(r, models.get(modelKey(r.model))!));
+
+  // One quick probe per record size, at every read parallelism the plan uses.
+  let profile: MachineProfile | null = null;
+  for (const [key, dir] of models) {
+    const these = plan.runs.filter((r) => modelKey(r.model) === key);
+    const parallelism = [...new Set(these.map((r) => Number(r.engine["io.threads"] ?? 1)))];
+    profile = await ensureQuickProbe({ profilePath: defaultProfilePath(io.root), modelDir: dir, recordBytes: these[0]!.model.recordBytes, parallelism, note: progress.note });
+  }
+
+  const result = await runSweep({
+    experiment: plan.name,
+    runs,
+    resultsRoot: resultsRoot(io.root),
+    source: plan.file,
+    fresh: io.fresh,
+    progress,
+    context: { git: gitRevision(io.root), engineAbi, bun: Bun.version, machine: machineContext(models.values().next().value) },
+    onResultsDir: (dir) => profile && snapshotProfile(dir, profile),
+  });
+
+  const { report } = await renderReport(result.dir);
+  const records = readRecords(join(result.dir, RUNS_JSONL)).records;
+  const failed = records.filter((r) => r.status === "failed").length;
+  const shown = relative(process.cwd(), result.dir) || result.dir;
+  if (result.interrupted) {
+    const file = relative(io.root, plan.file).startsWith("experiments/") ? relative(join(io.root, "experiments"), plan.file) : plan.file;
+    io.out(`Interrupted: ${records.length} of ${result.total} runs are recorded in ${shown}; nothing is half-written.`);
+    io.out(`Run \`bun run experiment ${file}\` again to resume where it stopped (--fresh starts a new result set).`);
+    return EXIT_INTERRUPTED;
+  }
+  io.out(`${records.length} runs recorded in ${shown}${failed ? `, ${failed} failed` : ""}; report: ${relative(process.cwd(), report) || report}`);
+  return failed ? EXIT_RUNS_FAILED : 0;
+}
