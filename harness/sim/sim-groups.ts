@@ -8,7 +8,8 @@ import type { CapacityInput, SimulateSection } from "./simulate-section.ts";
 
 export interface SimCell { policy: string; entries: number }   // entries per cache
 
-export interface SimPoint extends SimCell { config: string }    // a configuration's own cell
+/** A configuration's own cell; `note` says what of it the simulator leaves out. */
+export interface SimPoint extends SimCell { config: string; note?: string }
 
 export interface SimGroup {
   id: string;                          // "g1", "g2", … in plan order
@@ -48,12 +49,16 @@ export function defaultEntries(keysPerCache: number): number[] {
 }
 
 /** The cell a configuration runs: its policy at its budget (cache.budget_bytes wins when set). */
-function pointOf(r: RunSpec, g: SimGroup): SimPoint {
+function pointOf(r: RunSpec, g: SimGroup, policies: string[]): SimPoint {
   const policy = String(r.engine["cache.policy"]);
   const budget = Number(r.engine["cache.budget_bytes"] ?? 0);
   const entries = policy === "none" ? 0
     : Math.min(budget > 0 ? Math.floor(budget / g.recordBytes) : Number(r.engine["cache.entries"] ?? 0), g.keysPerCache);
-  return { config: r.config, policy, entries };
+  const point: SimPoint = { config: r.config, policy, entries };
+  const predictor = String(r.engine["prefetch.predictor"] ?? "none");
+  if (!policies.includes(policy)) point.note = `${policy} adds a prefetch predictor: not simulated (demand traffic only)`;
+  else if (predictor !== "none") point.note = `prefetch.predictor ${predictor} left out: demand traffic only`;
+  return point;
 }
 
 export function simGroups(plan: Plan, section: SimulateSection, allPolicies: string[]): SimGroup[] {
@@ -75,7 +80,7 @@ export function simGroups(plan: Plan, section: SimulateSection, allPolicies: str
       byKey.set(key, g);
     }
     g.configs.push(r.config);
-    g.points.push(pointOf(r, g));
+    g.points.push(pointOf(r, g, allPolicies));
   }
   const groups = [...byKey.values()];
   for (const g of groups) {
@@ -88,7 +93,7 @@ export function simGroups(plan: Plan, section: SimulateSection, allPolicies: str
     };
     for (const policy of section.policies ?? allPolicies)
       for (const n of [...new Set(entries)].sort((a, b) => a - b)) add(policy, n);
-    for (const p of g.points) add(p.policy, p.entries);
+    for (const p of g.points) if (allPolicies.includes(p.policy)) add(p.policy, p.entries);
   }
   return groups;
 }

@@ -43,9 +43,10 @@ export function renderSimTable(g: SimGroup, rows: SimRow[], tokens: number): str
     grid(rows, (r) => r.memory_hit_ratio));
   const own = g.points.map((p) => {
     const r = rows.find((x) => x.policy === p.policy && x.entries_per_cache === p.entries);
-    if (!r) return [p.config, p.policy, String(p.entries), "—", "—", "—"];
-    return [p.config, p.policy, String(r.entries_per_cache), pct(r.app_hit_ratio), pct(r.memory_hit_ratio), formatSize(r.device_bytes)];
+    const note = p.note ?? "";
+    if (!r) return [p.config, p.policy, String(p.entries), "—", "—", "—", note];
+    return [p.config, p.policy, String(r.entries_per_cache), pct(r.app_hit_ratio), pct(r.memory_hit_ratio), formatSize(r.device_bytes), note];
   });
-  out.push("", renderTable(["configuration", "policy", "entries", "app hit %", "memory hit %", "device bytes"], own));
+  out.push("", renderTable(["configuration", "policy", "entries", "app hit %", "memory hit %", "device bytes", ""], own));
   return out.join("\n");
 }

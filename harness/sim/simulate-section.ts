@@ -40,9 +40,10 @@ const capacity = z.union([z.number(), z.string()]).transform((v, ctx): CapacityI
   return z.NEVER;
 });
 
-/** The policies the compiled engine has: the values of its cache.policy key. */
+/** The policies the simulator can replay: the compiled engine's cache policies proper (not the
+ * cache.policy aliases that add a prefetch predictor — the simulator replays demand traffic). */
 export function enginePolicies(reg: Registry): string[] {
-  return (reg.keys.get("cache.policy")?.values ?? []).map(String);
+  return reg.policies;
 }
 
 export function simulateSection(reg: Registry) {
