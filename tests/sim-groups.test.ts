@@ -50,7 +50,7 @@ ${simulate}`;
 
 test("capacities: entries and sizes, scaled only when the cache is global", () => {
   const pg = plan(yaml("global", "  capacities: [1000, 9.8GB, 70.8GB, 100000]"));
-  const global = simGroups(pg, pg.simulate!, ["lru"]);
+  const global = simGroups(pg, pg.simulate!, enginePolicies(reg));
   expect(global).toHaveLength(2);                      // the variants route differently
   const g = global[0]!;
   expect(g.scale).toBe(0.1);
@@ -60,7 +60,7 @@ test("capacities: entries and sizes, scaled only when the cache is global", () =
   expect(g.points).toEqual([{ config: "a", policy: "arc", entries: Math.round(40 * 0.1) }]);
 
   const pl = plan(yaml("per-layer", "  capacities: [64, 9.8GB, 100000]"));
-  const perLayer = simGroups(pl, pl.simulate!, ["lru"]);
+  const perLayer = simGroups(pl, pl.simulate!, enginePolicies(reg));
   // per layer: 64 as written; 9.8 GB / 7,077,888 B = 1384 → at most the 512 experts of a layer
   expect(perLayer[0]!.cells.filter((c) => c.policy === "lru").map((c) => c.entries)).toEqual([64, 512]);
   expect(perLayer[0]!.points[0]!.entries).toBe(40);
@@ -72,4 +72,12 @@ test("the section's policies, in its order, and its page-cache settings reach th
   expect(p.simulate).toEqual({ policies: ["opt", "sieve"], pagecache: "2q", readahead: 131072, active_fraction: 0.5, threads: 0 });
   const g = simGroups(p, p.simulate!, enginePolicies(reg))[0]!;
   expect([...new Set(g.cells.map((c) => c.policy))]).toEqual(["opt", "sieve", "arc"]);
+});
+
+test("a policy alias (a policy plus a prefetch predictor) is not simulated, and says so", () => {
+  const p = plan(yaml("per-layer", "  policies: [lru]").replace("cache.policy: arc, cache.entries: 40", "cache.policy: prefetch, cache.entries: 40"));
+  const groups = simGroups(p, p.simulate!, enginePolicies(reg));
+  expect(enginePolicies(reg)).not.toContain("prefetch");
+  expect(groups[0]!.points[0]).toMatchObject({ config: "a", policy: "prefetch", note: expect.stringContaining("not simulated") });
+  expect(groups[0]!.cells.map((c) => c.policy)).not.toContain("prefetch");
 });
