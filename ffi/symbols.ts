@@ -38,6 +38,10 @@ export const symbols = {
   tb_gen_step: { args: [ptr, f64, ptr], returns: i32 },
   tb_model_check: { args: [ptr], returns: i32 },
   tb_model_import: { args: [ptr, ptr, i32, i32, ptr], returns: i32 },
+
+  tb_pagecache_drop: { args: [ptr], returns: i32 },
+  tb_pagecache_resident: { args: [ptr, ptr], returns: i32 },
+  tb_pagecache_preread: { args: [ptr, ptr], returns: i32 },
 } as const satisfies Record<string, FFIFunction>;
 
 export type SymbolName = keyof typeof symbols;
