@@ -39,6 +39,8 @@ export const symbols = {
   tb_model_check: { args: [ptr], returns: i32 },
   tb_model_import: { args: [ptr, ptr, i32, i32, ptr], returns: i32 },
 
+  tb_routing_write: { args: [ptr, ptr], returns: i32 },
+
   tb_pagecache_drop: { args: [ptr], returns: i32 },
   tb_pagecache_resident: { args: [ptr, ptr], returns: i32 },
   tb_pagecache_preread: { args: [ptr, ptr], returns: i32 },

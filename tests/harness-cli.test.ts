@@ -55,7 +55,7 @@ describe("--dry-run", () => {
     expect(r.out).toContain("page cache 35.0 GB → 2.33 GB");
     expect(r.out).toContain("compare   trust-os vs lru-9.8GB+first-touch: tok_s, published +38% (+32%..+40%)");
     expect(r.out).toMatch(/^disk {6}8\.42 GB for 1 model/m);
-    expect(r.out).toMatch(/^time {6}≈ /m);
+    expect(r.out).toMatch(/^time {6}≈ \d+ (s|min|h)/m);
     expect(r.out).toMatch(/^bandwidth \S+ GB\/s device reads, (assumed|measured)/m);
   });
 
@@ -91,5 +91,41 @@ describe("invalid experiments", () => {
     const r = await run("e.yaml", true, { root: dir, cwd: dir });
     expect(r.code).toBe(EXIT_INVALID);
     expect(r.err).toMatch(/^e\.yaml:2:1: YAML syntax: /);
+  });
+});
+
+describe("files an experiment names", () => {
+  test("a missing trace or import directory is an error located where it is written", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "tierbench-cli-"));
+    writeFileSync(path.join(dir, "e.yaml"), "name: e\nmodel:\n  preset: tiny\n  import: packed\nworkload:\n  routing: {trace: t.bin}\n");
+    const missing = await run("e.yaml", true, { root: dir, cwd: dir });
+    expect(missing.code).toBe(EXIT_INVALID);
+    expect(missing.err.split("\n").slice(0, 2)).toEqual([
+      `e.yaml:4:11: model.import: no such directory ${path.join(dir, "packed")}`,
+      `e.yaml:6:20: workload.routing.trace: no such file ${path.join(dir, "t.bin")}`,
+    ]);
+    mkdirSync(path.join(dir, "packed"));
+    writeFileSync(path.join(dir, "t.bin"), "");
+    expect((await run("e.yaml", true, { root: dir, cwd: dir })).code).toBe(0);
+  });
+});
+
+describe("the command as typed", () => {
+  const bun = process.execPath;
+
+  test("`bun run experiment --dry-run` from a subdirectory finds a relative path and a bare name", () => {
+    for (const arg of ["../experiments/smoke.yaml", "smoke"]) {
+      const p = Bun.spawnSync([bun, "run", "--silent", "experiment", "--dry-run", arg], { cwd: path.join(root, "tests"), stderr: "pipe" });
+      expect(p.stderr.toString()).toBe("");
+      expect(p.exitCode).toBe(0);
+      expect(p.stdout.toString()).toContain("none#1  none     1       cache.policy=none, cache.entries=0");
+    }
+  });
+
+  test("an invalid file exits non-zero with its errors on stderr", () => {
+    const p = Bun.spawnSync([bun, "harness/cli/experiment.ts", "--dry-run", "tests/fixtures/experiments/bad/k-exceeds-experts.yaml"], { cwd: root, stderr: "pipe" });
+    expect(p.exitCode).toBe(EXIT_INVALID);
+    expect(p.stdout.toString()).toBe("");
+    expect(p.stderr.toString()).toContain("tests/fixtures/experiments/bad/k-exceeds-experts.yaml:6:6: workload.k: K = 20");
   });
 });

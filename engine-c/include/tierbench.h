@@ -85,6 +85,13 @@ int tb_model_check(const char *dir);
  * generated (seed), manifest written last. */
 int tb_model_import(const char *src_dir, const char *preset, int bits, int seed, const char *dst_dir);
 
+/* ---- routing --------------------------------------------------------------------------- */
+/* Write routing as a binary trace at path. After tb_open: the routing the run uses (a recording,
+ * for exact replay). Before: the routing the configuration describes (routing.* keys over
+ * run.tokens tokens, for the geometry of model.preset / model.* and routing.k), materialised
+ * the way tb_open does — for statistics and calibration of synthetic workloads. */
+int tb_routing_write(tb_engine *e, const char *path);
+
 /* ---- page cache (Linux; elsewhere TB_ERR_UNAVAILABLE) ------------------------------------ */
 /* Sync a file's dirty pages, then drop its cached pages (posix_fadvise DONTNEED). Pages that a
  * process keeps mapped stay: check with tb_pagecache_resident. */

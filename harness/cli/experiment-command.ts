@@ -1,7 +1,7 @@
 // What `bun run experiment` does, apart from argument parsing: find the file, validate and
 // expand it (nothing runs and nothing is written when it has errors), then print the dry-run
 // view or hand the plan to the runner. Returns the exit code.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Registry } from "../engine/registry.ts";
 import { formatDiagnostic } from "../experiment/diagnostic.ts";
@@ -27,7 +27,7 @@ export async function experimentCommand(arg: string, dryRun: boolean, io: Comman
     return EXIT_USAGE;
   }
   const shown = path.relative(io.cwd, found.file) || found.file;
-  const planned = planExperiment(readFileSync(found.file, "utf8"), found.file, io.registry());
+  const planned = planExperiment(readFileSync(found.file, "utf8"), found.file, io.registry(), existsSync);
   if (!planned.ok) {
     for (const d of planned.diagnostics) io.err(formatDiagnostic({ ...d, file: shown }));
     const n = planned.diagnostics.length;

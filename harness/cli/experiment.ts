@@ -17,8 +17,7 @@ const main = defineCommand({
   async run({ args }) {
     process.exitCode = await experimentCommand(args.file, args["dry-run"], {
       root,
-      // `bun run` starts scripts in the package root; INIT_CWD is where the user typed.
-      cwd: process.env.INIT_CWD ?? process.cwd(),
+      cwd: invocationDir(),
       registry: engineRegistry,
       fresh: args.fresh,
       out: (s) => console.log(s),
@@ -26,5 +25,14 @@ const main = defineCommand({
     });
   },
 });
+
+/** Where the user typed the command. `bun run` and `npm run` start scripts in the package
+ *  root: Bun sets npm_config_local_prefix to the directory it was started in, npm sets it to
+ *  the package root and keeps the user's directory in INIT_CWD. */
+function invocationDir(): string {
+  const bunDir = process.env.npm_config_local_prefix;
+  if (bunDir && path.resolve(bunDir) !== root) return bunDir;
+  return process.env.INIT_CWD ?? process.cwd();
+}
 
 await runMain(main);

@@ -1,6 +1,7 @@
 // Impossible values in a resolved configuration — each a problem at the key path where the
 // offending value was written: K > experts, warm-up not below tokens, an application cache
-// larger than the emulated page cache, memory that does not add up, out-of-range values.
+// larger than the emulated page cache, memory that does not add up, out-of-range values,
+// files that are not there.
 import type { Registry } from "../engine/registry.ts";
 import { PER_LAYER_SCOPE } from "../engine/sized-keys.ts";
 import { formatSize } from "../util/sizes.ts";
@@ -8,7 +9,9 @@ import type { Problem } from "./problem.ts";
 import type { Resolved } from "./resolve.ts";
 import type { Settings } from "./settings.ts";
 
-export function checkResolved(reg: Registry, r: Resolved, settings: Settings): Problem[] {
+/** `exists` tells whether a path exists (files named by the experiment); without it, paths
+ *  are not checked. */
+export function checkResolved(reg: Registry, r: Resolved, settings: Settings, exists?: (path: string) => boolean): Problem[] {
   const problems: Problem[] = [];
   const from = (k: string) => settings.get(k)?.from ?? k.split(".");
   const { model, workload, machine } = r;
@@ -16,11 +19,16 @@ export function checkResolved(reg: Registry, r: Resolved, settings: Settings): P
   if (workload.k > model.experts)
     problems.push({ path: from("workload.k"), message: `K = ${workload.k} routed experts per token is more than the ${model.experts} experts per layer of ${model.preset}` });
   if (workload.warmup >= workload.tokens) {
-    const at = settings.get("workload.warmup")?.from[0] === "variants" || !settings.has("workload.tokens") ? "workload.warmup" : "workload.tokens";
+    const at = settings.has("workload.tokens") ? "workload.tokens" : "workload.warmup";
     problems.push({ path: from(at), message: `workload.tokens (${workload.tokens}) must be more than workload.warmup (${workload.warmup}): warm-up tokens are part of a run` });
   }
   if (workload.routing.source === "trace" && [...settings.keys()].some((k) => k.startsWith("workload.routing.synthetic.")))
     problems.push({ path: from("workload.routing.trace"), message: "routing is either synthetic or a trace, not both: remove workload.routing.synthetic or the trace" });
+
+  if (exists && workload.routing.source === "trace" && !exists(workload.routing.path))
+    problems.push({ path: from("workload.routing.trace"), message: `no such file ${workload.routing.path}` });
+  if (exists && model.import !== undefined && !exists(model.import))
+    problems.push({ path: from("model.import"), message: `no such directory ${model.import}` });
 
   const m = machine;
   if (m.page_cache.emulated + m.resident.emulated > m.ram.emulated)

@@ -26,7 +26,7 @@ export function renderDryRun(plan: Plan, est: Estimate, ctx: DryRunContext): str
     `model     ${m.preset}, L = ${m.layers} of ${m.presetLayers} (s = ${round(m.scale)}), ${m.bits}-bit, seed ${m.seed}: ${formatSize(m.recordBytes)} per expert, ${m.experts} experts per layer${m.import ? `, imported from ${m.import}` : ""}`,
     `workload  ${routing}, K = ${w.k}, ${w.tokens} tokens (${w.warmup} warm-up)`,
     `machine   emulated → this machine: page cache ${both(mc.page_cache)}, resident ${both(mc.resident)}, RAM ${both(mc.ram)} (${mc.enforce})`,
-    `runs      ${plan.runs.length}: ${plan.configs.length} configuration${plan.configs.length === 1 ? "" : "s"} × ${plan.repeats} repeat${plan.repeats === 1 ? "" : "s"}, interleaved${differing.length && plan.runs.some((r) => r.model.layers !== m.layers) ? " (model and machine vary: see settings)" : ""}`,
+    `runs      ${plan.runs.length}: ${plan.configs.length} configuration${plan.configs.length === 1 ? "" : "s"} × ${plan.repeats} repeat${plan.repeats === 1 ? "" : "s"}, interleaved${varies(plan.runs) ? "; model, workload or machine vary (above: the first run's; see settings)" : ""}`,
     "",
     renderTable(
       ["run", "variant", "repeat", "settings (sizes: emulated → this machine)"],
@@ -42,7 +42,7 @@ export function renderDryRun(plan: Plan, est: Estimate, ctx: DryRunContext): str
   out.push(
     "",
     `disk      ${formatSize(est.diskBytes)} for ${est.models.length} model${est.models.length === 1 ? "" : "s"} (${models.join("; ")}), generated once and cached`,
-    `time      ≈ ${formatDuration(est.totalSeconds)}: runs ${formatDuration(est.runSeconds)} with every routed byte read from the device (${perToken} per token), model generation ${formatDuration(est.generateSeconds)} (written at that bandwidth); compute not included`,
+    `time      ${about(est.totalSeconds)}: runs ${formatDuration(est.runSeconds)} with every routed byte read from the device (${perToken} per token), model generation ${formatDuration(est.generateSeconds)} (written at that bandwidth); compute not included`,
     `bandwidth ${formatSize(ctx.bandwidth.bytesPerS)}/s device reads, ${ctx.bandwidth.source}`,
   );
   return out.join("\n");
@@ -72,6 +72,16 @@ function sized(v: SizeValue): string {
 
 function both(v: SizeValue): string {
   return `${formatSize(v.emulated)} → ${formatSize(v.physical)}`;
+}
+
+function varies(runs: RunSpec[]): boolean {
+  const shape = (r: RunSpec) => JSON.stringify([r.model, r.workload, r.machine]);
+  return new Set(runs.map(shape)).size > 1;
+}
+
+function about(seconds: number): string {
+  const d = formatDuration(seconds);
+  return d.startsWith("<") ? d : `≈ ${d}`;
 }
 
 function round(x: number): string {

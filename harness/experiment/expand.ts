@@ -16,8 +16,9 @@ import { formatSize } from "../util/sizes.ts";
 
 export type Expanded = { ok: true; plan: Plan } | { ok: false; problems: Problem[] };
 
-/** `file` names the experiment; paths written inside it are relative to its directory. */
-export function expand(doc: ExperimentDoc, reg: Registry, fields: Field[], file: string): Expanded {
+/** `file` names the experiment; paths written inside it are relative to its directory and,
+ *  given `exists`, must exist. */
+export function expand(doc: ExperimentDoc, reg: Registry, fields: Field[], file: string, exists?: (path: string) => boolean): Expanded {
   const base = baseSettings(doc, fields);
   const show = (k: string, v: Value) => (isSizeKey(k) || k.startsWith("machine.") ? formatSize(Number(v)).replace(" ", "") : String(v));
   const { configs: all, problems } = configs(doc, base, show);
@@ -26,7 +27,7 @@ export function expand(doc: ExperimentDoc, reg: Registry, fields: Field[], file:
   const resolved = all.map((c) => {
     const r = resolve(reg, c.settings, path.dirname(file));
     problems.push(...r.problems);
-    if (r.resolved) problems.push(...checkResolved(reg, r.resolved, c.settings));
+    if (r.resolved) problems.push(...checkResolved(reg, r.resolved, c.settings, exists));
     return { config: c, resolved: r.resolved };
   });
   if (problems.length > 0) return { ok: false, problems };

@@ -1,5 +1,6 @@
 // From the text of an experiment file to its plan, or to every error found in it, located by
-// line and column: YAML syntax, then the schema, then impossible values. Pure (no I/O).
+// line and column: YAML syntax, then the schema, then impossible values. Pure: the only
+// contact with the file system is the optional `exists` check for the paths it names.
 import type { Registry } from "../engine/registry.ts";
 import type { Diagnostic } from "./diagnostic.ts";
 import { expand } from "./expand.ts";
@@ -19,7 +20,7 @@ export function schemaFor(reg: Registry): ExperimentSchema {
   return s;
 }
 
-export function planExperiment(text: string, file: string, reg: Registry): Planned {
+export function planExperiment(text: string, file: string, reg: Registry, exists?: (path: string) => boolean): Planned {
   const parsed = parseYaml(text, file);
   if (!parsed.ok) return parsed;
   const src = parsed.source;
@@ -30,7 +31,7 @@ export function planExperiment(text: string, file: string, reg: Registry): Plann
   const doc = checked.data as ExperimentDoc;
   // The schema returns keys in its own order; the sweep's nesting follows the file's.
   doc.sweep = inOrderOf(doc.sweep, (src.data as { sweep?: object }).sweep);
-  const expanded = expand(doc, reg, s.fields, file);
+  const expanded = expand(doc, reg, s.fields, file, exists);
   if (!expanded.ok) return { ok: false, diagnostics: toDiagnostics(src, expanded.problems) };
   return expanded;
 }

@@ -1,6 +1,7 @@
 // The device read bandwidth a dry run estimates time with: the machine profile's best
 // measured device read for the plan's record size, or a stated default when there is none.
 import path from "node:path";
+import { formatSize } from "../util/sizes.ts";
 import { defaultProfilePath, peakDeviceReadGbps, readProfile, type MachineProfile } from "../probe/machine-profile.ts";
 
 /** Used without a profile: a typical NVMe SSD reading MB-sized records, in bytes/s. */
@@ -14,7 +15,7 @@ export interface ReadBandwidth {
 export function planningBandwidth(root: string, recordBytes: number): ReadBandwidth {
   const file = defaultProfilePath(root);
   const shown = path.relative(root, file);
-  const assumed = (why: string) => ({ bytesPerS: DEFAULT_READ_BYTES_PER_S, source: `assumed: ${why} (\`bun run probe\` measures it)` });
+  const assumed = (why: string) => ({ bytesPerS: DEFAULT_READ_BYTES_PER_S, source: `assumed: ${why}; running an experiment measures it` });
   let profile: MachineProfile | null;
   try {
     profile = readProfile(file);
@@ -24,5 +25,10 @@ export function planningBandwidth(root: string, recordBytes: number): ReadBandwi
   if (!profile) return assumed(`no machine profile at ${shown}`);
   const gbps = peakDeviceReadGbps(profile, recordBytes);
   if (gbps === null) return assumed(`${shown} has no device read measurement`);
-  return { bytesPerS: gbps * 1e9, source: `measured: best device read in ${shown}` };
+  // The profile falls back to other record sizes; small records read far slower, so say so.
+  const probed = profile.measurements.filter((m) => m.what === "device_read").map((m) => Number(m.params.recordBytes));
+  const source = probed.includes(recordBytes)
+    ? `measured: best device read of ${formatSize(recordBytes)} records in ${shown}`
+    : `measured on other record sizes (${[...new Set(probed)].map(formatSize).join(", ")}) in ${shown}; ${formatSize(recordBytes)} records are probed when the experiment runs`;
+  return { bytesPerS: gbps * 1e9, source };
 }

@@ -26,6 +26,12 @@ typedef struct {
   int routing_k;                /* 0 = the model's default K */
   double routing_zipf, routing_reuse;
   int routing_seed;
+  double routing_zipf_spread;   /* σ of ln(exponent) across layers (calibrated workload) */
+  int routing_reuse_window;     /* tokens a reuse may reach back (0, 1 = previous token) */
+  int routing_topic_every;      /* tokens between topic shifts, 0 = never */
+  double routing_topic_shift;   /* fraction of popularity ranks reshuffled per shift */
+  double routing_cross_layer;   /* probability a slot follows the previous layer's */
+  char routing_popularity[4096];/* popularity file replacing Zipf, "" = Zipf */
   /* run.* */
   int run_tokens;
   char exec_mode[16];           /* serial | overlapped */

@@ -69,6 +69,21 @@ const tb_key tb_keys[] = {
   REAL("routing.reuse", routing_reuse, "0.2", 0, 1,
       "Synthetic routing: probability an expert is re-drawn from the previous token's set"),
   INT("routing.seed", routing_seed, "1", 0, INT_MAX_, "Seed of the synthetic routing"),
+  REAL("routing.zipf_spread", routing_zipf_spread, "0", 0, 10,
+      "Synthetic routing: spread of the Zipf exponent across layers, the sigma of its logarithm "
+      "(layer exponent = zipf * exp(sigma * N(0,1)); 0 = every layer the same)"),
+  INT("routing.reuse_window", routing_reuse_window, "1", 0, 1 << 20,
+      "Synthetic routing: tokens back a reuse may reach, uniformly (0 or 1 = the previous token)"),
+  INT("routing.topic_every", routing_topic_every, "0", 0, INT_MAX_,
+      "Synthetic routing: tokens between topic shifts (0 = never)"),
+  REAL("routing.topic_shift", routing_topic_shift, "0", 0, 1,
+      "Synthetic routing: fraction of the popularity ranks whose experts are reshuffled at a topic shift"),
+  REAL("routing.cross_layer", routing_cross_layer, "0", 0, 1,
+      "Synthetic routing: probability that an expert slot follows the previous layer's slot through "
+      "a fixed per-layer map (0 = layers independent, as Flash-MoE measured)"),
+  STR("routing.popularity", routing_popularity, "",
+      "Synthetic routing: popularity file (one line of per-expert weights per layer, written by "
+      "`bun run trace popularity`) replacing Zipf; \"\" = Zipf"),
 
   INT("run.tokens", run_tokens, "32", 1, 100000000, "Tokens to run"),
   ENUM("exec.mode", exec_mode, "serial", "serial|overlapped",

@@ -3,6 +3,7 @@
  * buffer the token loop uses, so that the loop itself never allocates. */
 #define _GNU_SOURCE
 #include "run_internal.h"
+#include "../routing/routing_config.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,17 +80,8 @@ static int open_store(tb_run *r) {
 /* Routing is fixed before the run; a (token, layer) that names an expert twice or one out of
  * range is refused here, so the loop can rely on K distinct records per layer. */
 static int open_routing(tb_run *r) {
-  const tb_config *cfg = &r->cfg;
-  int rc;
-  if (strcmp(cfg->routing_source, "synthetic") == 0) {
-    tb_synth_params p = { .zipf = cfg->routing_zipf, .reuse = cfg->routing_reuse,
-                          .seed = (uint64_t)cfg->routing_seed };
-    rc = tb_routing_synthetic(&r->routing, r->tokens, r->layers, r->experts, r->k, &p);
-  } else if (strcmp(cfg->routing_source, "trace") == 0) {
-    rc = tb_routing_load(&r->routing, cfg->routing_trace, r->tokens, r->layers, r->experts, r->k);
-  } else {
-    return tb_fail(TB_ERR_ARG, "routing.source '%s': must be synthetic or trace", cfg->routing_source);
-  }
+  /* The one path from routing.* keys to routing, shared with tb_routing_write (recording). */
+  int rc = tb_routing_from_config(&r->routing, &r->cfg, r->tokens, r->layers, r->experts, r->k);
   if (rc < 0) return rc;
   r->routing_open = 1;
   for (int64_t t = 0; t < r->tokens; t++)

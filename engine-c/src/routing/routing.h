@@ -38,6 +38,16 @@ typedef struct {
   double zipf;         /* popularity exponent per layer (0 = uniform) */
   double reuse;        /* probability an expert is re-drawn from the previous token's set */
   uint64_t seed;
+  /* The calibrated workload's parameters (harness/workload/calibrate.ts); zero = off, so a
+   * caller that sets only the three above gets Zipf + reuse of the previous token. */
+  double zipf_spread;  /* σ of ln(exponent) across layers: layer exponent = zipf·e^(σ·N(0,1)) */
+  int reuse_window;    /* tokens a reuse may reach back, uniformly (0 or 1 = previous token) */
+  int topic_every;     /* tokens between topic shifts (0 = never) */
+  double topic_shift;  /* fraction of popularity ranks reshuffled at each shift, [0,1] */
+  double cross_layer;  /* probability a slot follows the previous layer's slot through a
+                          fixed per-layer map (0 = layers independent) */
+  const double *popularity; /* [layers][experts] weights replacing Zipf (NULL = Zipf); see
+                               tb_popularity_load */
 } tb_synth_params;
 
 int tb_routing_synthetic(tb_routing *r, int tokens, int layers, int experts, int k,
@@ -55,5 +65,11 @@ int tb_routing_alloc(tb_routing *r, int tokens, int layers, int experts, int k);
  * the token of the next request of the same (layer, expert), TB_NEXT_USE_NEVER when none.
  * Needs a layers·experts scratch table: TB_OK or TB_ERR_NOMEM. */
 int tb_routing_fill_next_use(tb_routing *r);
+
+/* Popularity file (routing.popularity): text, '#' comments, then one line per layer of
+ * `experts` non-negative weights (relative; each line must have a positive sum), exactly
+ * `layers` lines. Errors name file:line and what was expected. *out is malloc'd
+ * [layers][experts]; written by `bun run trace popularity` from a measured profile. */
+int tb_popularity_load(const char *path, int layers, int experts, double **out);
 
 #endif

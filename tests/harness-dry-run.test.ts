@@ -1,8 +1,8 @@
-// Dry-run estimates: disk from geometry × layers × bits for each distinct model, time from
-// routed bytes per token over the device bandwidth.
+// The dry-run view: estimates (disk from geometry × layers × bits for each distinct model,
+// time from routed bytes per token over the device bandwidth) and what the listing shows.
 import { expect, test } from "bun:test";
 import { estimate, modelBytes } from "../harness/experiment/estimate.ts";
-import { differingSettings } from "../harness/experiment/dry-run.ts";
+import { differingSettings, renderDryRun } from "../harness/experiment/dry-run.ts";
 import { plan } from "./harness-plan-helpers.ts";
 import { testRegistry } from "./harness-registry.ts";
 
@@ -38,4 +38,15 @@ test("the dry run lists only the settings that differ between runs", () => {
   const p = plan("name: t\nmodel: {preset: tiny}\nengine: {io.threads: 2}\nsweep: {io.direct: [off, on]}\n" +
     "variants: {lru: {cache.policy: lru, cache.entries: 4}, none: {cache.policy: none}}\n");
   expect(differingSettings(p.runs).sort()).toEqual(["cache.entries", "cache.policy", "io.direct"]);
+});
+
+test("the dry run says when the header's model, workload or machine is only the first run's", () => {
+  const render = (yaml: string) => {
+    const p = plan(yaml);
+    return renderDryRun(p, estimate(p, 1e9), { file: "t.yaml", bandwidth: { bytesPerS: 1e9, source: "test" } });
+  };
+  const note = "model, workload or machine vary";
+  expect(render("name: t\nmodel: {preset: tiny}\nsweep: {io.threads: [1, 2]}\n")).not.toContain(note);
+  expect(render("name: t\nmodel: {preset: tiny}\nsweep: {model.seed: [1, 2]}\n")).toContain(note);
+  expect(render("name: t\nmodel: {preset: tiny}\nvariants: {a: {workload.tokens: 40}, b: {workload.tokens: 80}}\n")).toContain(note);
 });
