@@ -7,11 +7,11 @@ import os from "node:os";
 import { canonicalJson } from "../results/spec-hash.ts";
 import { storageOf } from "../results/machine-context.ts";
 import type { EngineValue } from "../run/child-protocol.ts";
-import type { PageCacheState } from "../pagecache/page-cache-state.ts";
+import type { PageCacheState } from "../pagecache/states.ts";
 import { BudgetRefused, driverFor } from "./budget-driver.ts";
 import { appCacheBytes, composeBudget } from "./compose-budget.ts";
 import { detectMechanism, type Mechanism } from "./detect-mechanism.ts";
-import { measureOverhead, withoutAppCache, type OverheadMeasurement } from "./measure-overhead.ts";
+import { measureOverhead, calibrationSettings, type OverheadMeasurement } from "./measure-overhead.ts";
 import type { CgroupDriver } from "./run-cgroup.ts";
 import { AS_IS_WITH_BUDGET, openRunScope, type RunScope } from "./run-scope.ts";
 import { sweepStale, type StaleSweep } from "./stale-sweep.ts";
@@ -86,7 +86,7 @@ export async function openBudgets(o: { mechanism?: Mechanism; note?: (line: stri
         const notEnforcedReason = driver ? "machine.page_cache_state is as-is (best-effort): the run has no budget" : refusal!;
         return openRunScope({ ...common, driver: null, notEnforcedReason, limitBytes: null, composition: null });
       }
-      const key = canonicalJson(withoutAppCache(run.engine));
+      const key = canonicalJson(calibrationSettings(run.engine));
       let overhead = overheads.get(key);
       if (!overhead) {
         overhead = await measureOverhead({ driver, engine: run.engine, label: `overhead-${seq++}` });

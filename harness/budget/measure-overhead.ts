@@ -17,9 +17,13 @@ export interface OverheadMeasurement {
   tokens: number;       // tokens the child ran while measured
 }
 
-/** The run's engine settings with the application cache turned off. */
-export function withoutAppCache(engine: Record<string, EngineValue>): Record<string, EngineValue> {
-  return { ...engine, "cache.policy": "none", "cache.budget_bytes": 0, "cache.entries": 0 };
+/** The run's engine settings with the application cache and fault injection turned off. */
+export function calibrationSettings(engine: Record<string, EngineValue>): Record<string, EngineValue> {
+  return {
+    ...engine,
+    "cache.policy": "none", "cache.budget_bytes": 0, "cache.entries": 0,
+    "fault.fail_after_tokens": -1, "fault.crash_after_tokens": -1, "fault.stage": "none", "fault.sleep_ms": 0, "fault.spin_ms": 0,
+  };
 }
 
 export async function measureOverhead(o: {
@@ -32,7 +36,7 @@ export async function measureOverhead(o: {
 }): Promise<OverheadMeasurement> {
   const cg = o.driver.create(cgroupName(selfOwner(), o.label), null);
   try {
-    const input = { engine: withoutAppCache(o.engine), steps: o.steps ?? 3, stepMs: o.stepMs ?? 100 };
+    const input = { engine: calibrationSettings(o.engine), steps: o.steps ?? 3, stepMs: o.stepMs ?? 100 };
     const proc = Bun.spawn(joinCgroupCommand(cg.procsFile, [...CHILD, JSON.stringify(input)]), { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
     let most = 0;
     let samples = 0;
@@ -61,8 +65,9 @@ export async function measureOverhead(o: {
       }
     })();
     if (!reply?.ready) {
-      const err = reply?.error ?? (await new Response(proc.stderr).text()).trim().split("\n").at(-1) ?? `exit status ${proc.exitCode}`;
-      throw new Error(`measuring the runner's fixed overhead failed: ${err}`);
+      const stderr = (await new Response(proc.stderr).text()).trim();
+      const how = proc.signalCode ? `killed by ${proc.signalCode}` : `exit status ${proc.exitCode}`;
+      throw new Error(`measuring the runner's fixed overhead failed (${how}): ${reply?.error ?? (stderr.slice(-500) || "no message")}`);
     }
     return { bytes: most, samples, tokens: reply.tokens ?? 0 };
   } finally {

@@ -11,7 +11,8 @@ import { runnableThreads } from "../counters/runnable-threads.ts";
 import { systemSnapshot, type SystemSnapshot } from "../counters/system-snapshot.ts";
 import { judgeNoise, type NoiseVerdict } from "../counters/noise.ts";
 import { modelResidency } from "../pagecache/page-cache-files.ts";
-import type { PageCacheReport, PageCacheState } from "../pagecache/page-cache-state.ts";
+import type { PageCacheReport } from "../pagecache/page-cache-state.ts";
+import type { PageCacheState } from "../pagecache/states.ts";
 import { preparePageCache } from "../pagecache/prepare-in-budget.ts";
 import type { BudgetComposition } from "./compose-budget.ts";
 import type { MechanismKind } from "./detect-mechanism.ts";
@@ -87,7 +88,7 @@ export async function openRunScope(o: ScopeOptions): Promise<RunScope> {
   }
   const before = modelResidency(o.modelDir);
   const chargedBefore = cgroup?.read().fileBytes ?? null;
-  const psiScope = "system" as const; // v1 has no per-cgroup PSI; v2's is read from the cgroup below
+  // Pressure stalls: v2 keeps them per cgroup; v1 has only the system-wide /proc/pressure.
   const psiDir = cgroup && cgroup.kind !== "v1" ? cgroup.path : undefined;
   const snap = () => systemSnapshot({ device: o.device ?? null, psiDir });
 
@@ -134,7 +135,7 @@ export async function openRunScope(o: ScopeOptions): Promise<RunScope> {
       const counters = window
         ? runCounters({
             start: window.start, end: closed?.end ?? snap(), procStart: window.proc, procEnd: closed?.proc ?? null, runnable,
-            readAheadKb: o.readAheadKb ?? null, engineStats, psiScope: psiDir ? "cgroup" : psiScope,
+            readAheadKb: o.readAheadKb ?? null, engineStats, psiScope: psiDir ? "cgroup" : "system",
           })
         : null;
       const noise = counters && closed

@@ -2,6 +2,7 @@
 // every tierbench cgroup under the driver's base whose owner process no longer exists is
 // emptied of processes and memory and removed. Live harnesses' cgroups are left alone.
 
+import { join } from "node:path";
 import { realCgroupFs, type CgroupFs } from "./cgroup-fs.ts";
 import { ownerAlive, parseCgroupName, type Owner } from "./owner.ts";
 import type { CgroupDriver, RemoveReport } from "./run-cgroup.ts";
@@ -27,11 +28,11 @@ export async function sweepStale(
   for (const name of fs.list(driver.base)) {
     const owner = parseCgroupName(name);
     if (!owner || alive(owner)) continue;
-    const cg = driver.attach(name);
+    const path = join(driver.base, name);
     try {
-      out.removed.push({ path: cg.path, ownerPid: owner.pid, label: owner.label, ...(await cg.remove()) });
+      out.removed.push({ path, ownerPid: owner.pid, label: owner.label, ...(await driver.attach(name).remove()) });
     } catch (e) {
-      out.failed.push({ path: cg.path, error: (e as Error).message });
+      out.failed.push({ path, error: (e as Error).message });
     }
   }
   return out;

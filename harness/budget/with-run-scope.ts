@@ -4,17 +4,15 @@
 
 import type { ChildOutcome } from "../run/run-child.ts";
 import { formatSize } from "../util/sizes.ts";
-import type { BudgetedRun, Budgets } from "./budgets.ts";
 import type { RunEnvironment, RunScope } from "./run-scope.ts";
 
 export async function withRunScope(
-  budgets: Budgets | undefined,
-  run: BudgetedRun,
+  begin: () => Promise<RunScope | null>,
   body: (scope: RunScope | null) => Promise<ChildOutcome>,
 ): Promise<{ outcome: ChildOutcome; environment: RunEnvironment | null }> {
   let scope: RunScope | null = null;
   try {
-    scope = (await budgets?.begin(run)) ?? null;
+    scope = await begin();
   } catch (e) {
     const message = `memory budget / page cache: ${(e as Error).message}`;
     return { outcome: { status: "failed", failure: { kind: "error", message }, samples: null, abi: null }, environment: null };

@@ -3,10 +3,9 @@
 // warm — cold first, then the files pre-read, so the pages are charged to this cgroup;
 // as-is — untouched, only measured.
 
+import type { PageCacheState } from "./states.ts";
 import { dropFile, modelFiles, modelResidency, prereadFile, residentBytes } from "./page-cache-files.ts";
 
-export const PAGE_CACHE_STATES = ["cold", "warm", "as-is"] as const;
-export type PageCacheState = (typeof PAGE_CACHE_STATES)[number];
 
 export interface PageCacheReport {
   state: PageCacheState;

@@ -4,7 +4,8 @@
 
 import { writeSync } from "node:fs";
 import { dieWithParent } from "../probe/libc.ts";
-import { producePageCacheState, type PageCacheState } from "./page-cache-state.ts";
+import { producePageCacheState } from "./page-cache-state.ts";
+import type { PageCacheState } from "./states.ts";
 
 dieWithParent();
 const input = JSON.parse(await Bun.stdin.text()) as { state: PageCacheState; modelDir: string };

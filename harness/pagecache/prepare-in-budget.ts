@@ -3,7 +3,8 @@
 
 import { joinCgroupCommand } from "../budget/join-command.ts";
 import type { RunCgroup } from "../budget/run-cgroup.ts";
-import type { PageCacheReport, PageCacheState } from "./page-cache-state.ts";
+import type { PageCacheReport } from "./page-cache-state.ts";
+import type { PageCacheState } from "./states.ts";
 
 const CHILD = [process.execPath, `${import.meta.dir}/prepare-child.ts`];
 
