@@ -23,7 +23,7 @@ beforeAll(async () => {
   model = await ensureModel({ preset: "tiny", seed: 23 }, { root: join(dir, "models"), threads: 1 });
   writeFileSync(other, Buffer.alloc(INJECTED, 1));
   dropFile(other); // on the disk, not in the page cache or a dirty buffer
-});
+}, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test("disk traffic of another process during a run flags the run noisy, with the bytes it moved", async () => {

@@ -19,7 +19,7 @@ const dir = diskTmpDir("pagecache-as-is");
 let model: ModelRef;
 beforeAll(async () => {
   model = await ensureModel({ preset: "tiny", seed: 13 }, { root: join(dir, "models"), threads: 1 });
-});
+}, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const MiB = 2 ** 20;

@@ -15,7 +15,7 @@ const dir = diskTmpDir("pagecache-primitives");
 let model: ModelRef;
 beforeAll(async () => {
   model = await ensureModel({ preset: "tiny", seed: 11 }, { root: join(dir, "models"), threads: 1 });
-});
+}, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 test("drop, pre-read and residency count a file's bytes exactly, its last partial page included", () => {
