@@ -33,7 +33,9 @@ export interface MachineProfile {
 
 export const measurementKey = (m: Pick<Measurement, "what" | "params">) => `${m.what} ${canonicalJson(m.params)}`;
 
-export const defaultProfilePath = (root = process.cwd()) => join(root, "data", "profile", `${os.hostname()}.json`);
+/** $TIERBENCH_PROFILE, else data/profile/<hostname>.json under the repository root. */
+export const defaultProfilePath = (root = process.cwd()) =>
+  process.env.TIERBENCH_PROFILE || join(root, "data", "profile", `${os.hostname()}.json`);
 
 export function readProfile(path: string): MachineProfile | null {
   if (!existsSync(path)) return null;

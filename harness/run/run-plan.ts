@@ -30,6 +30,12 @@ export const EXIT_INTERRUPTED = 130; // Ctrl-C: what finished is recorded; re-ru
 /** Where results go: $TIERBENCH_RESULTS, else results/ in the repository. */
 export const resultsRoot = (root: string) => process.env.TIERBENCH_RESULTS || join(root, "results");
 
+/** A path as the user would type it from here: relative inside the working directory. */
+function shownPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith("..") ? r : p;
+}
+
 /** The executor's view of one run of the plan. */
 export function plannedRun(spec: RunSpec, modelDir: string): PlannedRun {
   const records = spec.model.layers * spec.model.experts;
@@ -76,13 +82,13 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
   const { report } = await renderReport(result.dir);
   const records = readRecords(join(result.dir, RUNS_JSONL)).records;
   const failed = records.filter((r) => r.status === "failed").length;
-  const shown = relative(process.cwd(), result.dir) || result.dir;
+  const shown = shownPath(result.dir);
   if (result.interrupted) {
     const file = relative(io.root, plan.file).startsWith("experiments/") ? relative(join(io.root, "experiments"), plan.file) : plan.file;
     io.out(`Interrupted: ${records.length} of ${result.total} runs are recorded in ${shown}; nothing is half-written.`);
     io.out(`Run \`bun run experiment ${file}\` again to resume where it stopped (--fresh starts a new result set).`);
     return EXIT_INTERRUPTED;
   }
-  io.out(`${records.length} runs recorded in ${shown}${failed ? `, ${failed} failed` : ""}; report: ${relative(process.cwd(), report) || report}`);
+  io.out(`${records.length} runs recorded in ${shown}${failed ? `, ${failed} failed` : ""}; report: ${shownPath(report)}`);
   return failed ? EXIT_RUNS_FAILED : 0;
 }
