@@ -41,6 +41,10 @@ export const symbols = {
 
   tb_routing_write: { args: [ptr, ptr], returns: i32 },
 
+  tb_pagecache_drop: { args: [ptr], returns: i32 },
+  tb_pagecache_resident: { args: [ptr, ptr], returns: i32 },
+  tb_pagecache_preread: { args: [ptr, ptr], returns: i32 },
+
   tb_sim_new: { args: [ptr, ptr], returns: ptr },
   tb_sim_step: { args: [ptr, f64, ptr], returns: i32 },
   tb_sim_cancel: { args: [ptr], returns: none },

@@ -101,20 +101,20 @@ TB_TEST(sim_page_cache_is_what_the_application_cache_leaves) {
    * the routing directly */
   tb_sim_cell none = { .policy = tb_policy_find("none") };
   TB_CHECK_OK(tb_sim_replay(&s, &none, NULL));
-  tb_pagecache *pc;
-  tb_pagecache_params p = { .kind = TB_PC_LRU, .layers = 3, .experts = 32, .record_bytes = rec,
+  tb_pcmodel *pc;
+  tb_pcmodel_params p = { .kind = TB_PC_LRU, .layers = 3, .experts = 32, .record_bytes = rec,
                             .capacity_bytes = 40 * rec, .readahead_bytes = 1024 };
-  TB_CHECK_OK(tb_pagecache_create(&pc, &p));
+  TB_CHECK_OK(tb_pcmodel_create(&pc, &p));
   double cached = 0, device = 0;
   for (int t = 0; t < rt.tokens; t++)
     for (int l = 0; l < rt.layers; l++)
       for (int k = 0; k < rt.k; k++) {
         int64_t c, d;
-        tb_pagecache_read(pc, l, rt.ids[(t * rt.layers + l) * rt.k + k], &c, &d);
+        tb_pcmodel_read(pc, l, rt.ids[(t * rt.layers + l) * rt.k + k], &c, &d);
         cached += (double)c;
         device += (double)d;
       }
-  tb_pagecache_destroy(pc);
+  tb_pcmodel_destroy(pc);
   TB_CHECK(none.page_cache_bytes == cached && none.device_bytes == device && cached > 0,
            "none: %.0f/%.0f vs the model alone %.0f/%.0f", none.page_cache_bytes, none.device_bytes, cached, device);
   TB_CHECK(none.pc_capacity_bytes == 40.0 * rec, "none leaves the whole page cache");

@@ -2,6 +2,7 @@
 // the order they run. This is the contract between validation and whatever executes runs.
 import type { Value, Comparison } from "./schema.ts";
 import type { SimulateSection } from "../sim/simulate-section.ts";
+import type { PageCacheState } from "../pagecache/states.ts";
 
 /** A size on the emulated machine and on this one (× s, or the same where it does not scale). */
 export interface SizeValue {
@@ -40,6 +41,7 @@ export interface RunSpec {
   workload: { routing: RoutingSpec; k: number; tokens: number; warmup: number };
   machine: {
     enforce: "strict" | "best-effort";
+    page_cache_state: PageCacheState;
     page_cache: SizeValue;
     resident: SizeValue;
     ram: SizeValue;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "../cache/cache.h"
 #include "../routing/routing.h"
-#include "pagecache.h"
+#include "pagecache_model.h"
 
 enum { TB_SIM_DIRECT_OFF = 0, TB_SIM_DIRECT_ON = 1, TB_SIM_DIRECT_FIRST_TOUCH = 2 };  /* io.direct */
 

@@ -19,14 +19,14 @@ static int cell_capacity(const tb_sim_setup *s, const tb_sim_cell *cell) {
 typedef struct {
   tb_cache **caches;       /* [n] */
   int n;
-  tb_pagecache *pc;
+  tb_pcmodel *pc;
   uint8_t *touched;        /* [layers·experts] first-touch: read once already */
 } replay_state;
 
 static void state_free(replay_state *st) {
   for (int i = 0; i < st->n; i++) tb_cache_destroy(st->caches[i]);
   free(st->caches);
-  tb_pagecache_destroy(st->pc);
+  tb_pcmodel_destroy(st->pc);
   free(st->touched);
 }
 
@@ -44,12 +44,12 @@ static int state_open(replay_state *st, const tb_sim_setup *s, tb_sim_cell *cell
   if (s->pc_kind != TB_PC_OFF) {
     double app = (double)cell->capacity * n * (double)s->record_bytes;
     cell->pc_capacity_bytes = s->page_cache_bytes > app ? s->page_cache_bytes - app : 0;
-    tb_pagecache_params p = {
+    tb_pcmodel_params p = {
       .kind = s->pc_kind, .layers = rt->layers, .experts = rt->experts,
       .record_bytes = s->record_bytes, .capacity_bytes = (int64_t)cell->pc_capacity_bytes,
       .readahead_bytes = s->readahead_bytes, .active_fraction = s->active_fraction,
     };
-    return tb_pagecache_create(&st->pc, &p);
+    return tb_pcmodel_create(&st->pc, &p);
   }
   return TB_OK;
 }
@@ -61,7 +61,7 @@ static void read_record(const tb_sim_setup *s, replay_state *st, tb_sim_cell *ce
   int direct = s->direct == TB_SIM_DIRECT_ON || (s->direct == TB_SIM_DIRECT_FIRST_TOUCH && !*t);
   *t = 1;
   int64_t cached = 0, device = s->record_bytes;
-  if (!direct && st->pc) tb_pagecache_read(st->pc, layer, expert, &cached, &device);
+  if (!direct && st->pc) tb_pcmodel_read(st->pc, layer, expert, &cached, &device);
   if (!counted) return;
   if (direct) cell->direct_reads++; else cell->buffered_reads++;
   cell->page_cache_bytes += (double)cached;

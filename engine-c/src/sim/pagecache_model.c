@@ -1,14 +1,14 @@
-/* pagecache.c — the page-cache model (pagecache.h): resident bytes per record (a prefix: a read
- * fills a record from its start, readahead brings the head of the next one), kept on LRU lists
- * of records and evicted a whole record at a time from the cold end until the bytes fit. */
-#include "pagecache.h"
+/* pagecache_model.c — the page-cache model (pagecache_model.h): resident bytes per record (a
+ * prefix: a read fills a record from its start, readahead brings the head of the next one),
+ * kept on LRU lists of records and evicted a whole record at a time from the cold end. */
+#include "pagecache_model.h"
 #include "../util/common.h"
 #include <stdlib.h>
 
 enum { INACTIVE = 0, ACTIVE = 1, NOWHERE = 2 };   /* the LRU model uses INACTIVE alone */
 
-struct tb_pagecache {
-  tb_pagecache_params p;
+struct tb_pcmodel {
+  tb_pcmodel_params p;
   int64_t active_cap;      /* bytes the active list may hold (2Q) */
   int64_t *resident;       /* [layers·experts] bytes resident, a prefix of the record */
   int32_t *prev, *next;    /* [layers·experts] list links; prev toward the hot end */
@@ -19,13 +19,13 @@ struct tb_pagecache {
   int64_t bytes[2];        /* resident bytes on each list */
 };
 
-void tb_pagecache_destroy(tb_pagecache *pc) {
+void tb_pcmodel_destroy(tb_pcmodel *pc) {
   if (!pc) return;
   free(pc->resident); free(pc->prev); free(pc->next); free(pc->where); free(pc->read_once);
   free(pc);
 }
 
-int tb_pagecache_create(tb_pagecache **out, const tb_pagecache_params *p) {
+int tb_pcmodel_create(tb_pcmodel **out, const tb_pcmodel_params *p) {
   *out = NULL;
   if (p->kind != TB_PC_LRU && p->kind != TB_PC_2Q)
     return tb_fail(TB_ERR_ARG, "pagecache: model %d must be lru (1) or 2q (2)", p->kind);
@@ -36,7 +36,7 @@ int tb_pagecache_create(tb_pagecache **out, const tb_pagecache_params *p) {
   if (p->kind == TB_PC_2Q && !(p->active_fraction > 0 && p->active_fraction <= 1))
     return tb_fail(TB_ERR_ARG, "pagecache: active fraction %g must be in (0, 1]", p->active_fraction);
   size_t n = (size_t)p->layers * (size_t)p->experts;
-  tb_pagecache *pc = calloc(1, sizeof *pc);
+  tb_pcmodel *pc = calloc(1, sizeof *pc);
   if (pc) {
     pc->resident = calloc(n, sizeof *pc->resident);
     pc->prev = malloc(n * sizeof *pc->prev);
@@ -45,7 +45,7 @@ int tb_pagecache_create(tb_pagecache **out, const tb_pagecache_params *p) {
     pc->read_once = calloc(n, 1);
   }
   if (!pc || !pc->resident || !pc->prev || !pc->next || !pc->where || !pc->read_once) {
-    tb_pagecache_destroy(pc);
+    tb_pcmodel_destroy(pc);
     return tb_fail(TB_ERR_NOMEM, "pagecache: out of memory for %zu records", n);
   }
   pc->p = *p;
@@ -57,7 +57,7 @@ int tb_pagecache_create(tb_pagecache **out, const tb_pagecache_params *p) {
   return TB_OK;
 }
 
-static void unlink_rec(tb_pagecache *pc, int32_t i) {
+static void unlink_rec(tb_pcmodel *pc, int32_t i) {
   int l = pc->where[i];
   if (pc->prev[i] >= 0) pc->next[pc->prev[i]] = pc->next[i]; else pc->head[l] = pc->next[i];
   if (pc->next[i] >= 0) pc->prev[pc->next[i]] = pc->prev[i]; else pc->tail[l] = pc->prev[i];
@@ -65,7 +65,7 @@ static void unlink_rec(tb_pagecache *pc, int32_t i) {
   pc->where[i] = NOWHERE;
 }
 
-static void push_hot(tb_pagecache *pc, int l, int32_t i) {
+static void push_hot(tb_pcmodel *pc, int l, int32_t i) {
   pc->where[i] = (uint8_t)l;
   pc->prev[i] = -1;
   pc->next[i] = pc->head[l];
@@ -76,14 +76,14 @@ static void push_hot(tb_pagecache *pc, int l, int32_t i) {
 
 /* Bytes become resident for record i, which stays where it is on its list (or joins the
  * inactive list's hot end). */
-static void grow(tb_pagecache *pc, int32_t i, int64_t to) {
+static void grow(tb_pcmodel *pc, int32_t i, int64_t to) {
   int l = pc->where[i];
   if (l == NOWHERE) { pc->resident[i] = to; push_hot(pc, INACTIVE, i); return; }
   pc->bytes[l] += to - pc->resident[i];
   pc->resident[i] = to;
 }
 
-static void drop(tb_pagecache *pc, int32_t i) {
+static void drop(tb_pcmodel *pc, int32_t i) {
   unlink_rec(pc, i);
   pc->resident[i] = 0;
   pc->read_once[i] = 0;
@@ -91,7 +91,7 @@ static void drop(tb_pagecache *pc, int32_t i) {
 
 /* 2Q: the active list's cold end goes back to the inactive list's hot end while the active
  * list holds more than its share (Linux keeps the inactive list from running low this way). */
-static void balance(tb_pagecache *pc) {
+static void balance(tb_pcmodel *pc) {
   while (pc->bytes[ACTIVE] > pc->active_cap && pc->tail[ACTIVE] >= 0) {
     int32_t i = pc->tail[ACTIVE];
     unlink_rec(pc, i);
@@ -100,7 +100,7 @@ static void balance(tb_pagecache *pc) {
   }
 }
 
-static void shrink(tb_pagecache *pc) {
+static void shrink(tb_pcmodel *pc) {
   int64_t cap = pc->p.capacity_bytes > 0 ? pc->p.capacity_bytes : 0;
   while (pc->bytes[INACTIVE] + pc->bytes[ACTIVE] > cap) {
     int l = pc->tail[INACTIVE] >= 0 ? INACTIVE : ACTIVE;
@@ -108,7 +108,7 @@ static void shrink(tb_pagecache *pc) {
   }
 }
 
-void tb_pagecache_read(tb_pagecache *pc, int layer, int expert, int64_t *cached, int64_t *device) {
+void tb_pcmodel_read(tb_pcmodel *pc, int layer, int expert, int64_t *cached, int64_t *device) {
   int32_t i = layer * pc->p.experts + expert;
   int64_t rec = pc->p.record_bytes;
   *cached = pc->resident[i];
@@ -141,8 +141,8 @@ void tb_pagecache_read(tb_pagecache *pc, int layer, int expert, int64_t *cached,
   shrink(pc);
 }
 
-int64_t tb_pagecache_resident(const tb_pagecache *pc, int layer, int expert) {
+int64_t tb_pcmodel_resident(const tb_pcmodel *pc, int layer, int expert) {
   return pc->resident[layer * pc->p.experts + expert];
 }
 
-int64_t tb_pagecache_used(const tb_pagecache *pc) { return pc->bytes[INACTIVE] + pc->bytes[ACTIVE]; }
+int64_t tb_pcmodel_used(const tb_pcmodel *pc) { return pc->bytes[INACTIVE] + pc->bytes[ACTIVE]; }
