@@ -10,6 +10,15 @@ import { sourceMix } from "./traffic.ts";
 
 export type CeilingId = "paperIo" | "ioAtSources" | "compute" | "serial" | "overlapped";
 
+/** Short names for table headings; CEILING_LABELS says what each is. */
+export const CEILING_SHORT: Record<CeilingId, string> = {
+  paperIo: "(1) paper I/O",
+  ioAtSources: "(2) I/O at hit rates",
+  compute: "(3) compute",
+  serial: "(4) serial",
+  overlapped: "(4) overlapped",
+};
+
 export const CEILING_LABELS: Record<CeilingId, string> = {
   paperIo: "(1) I/O, every routed byte at peak device bandwidth",
   ioAtSources: "(2) I/O at the measured hit rates",

@@ -32,6 +32,8 @@ export const FLASH_MOE = {
   ioCeiling: { mbPerToken: 943, gbps: 17.5, tokS: 18.6, source: `paper/flash_moe.tex §5.1 (Bottleneck Analysis): 943 MB per token at 17.5 GB/s = 53.9 ms = 18.6 tok/s — ${REPO}` },
   // The only page-cache hit rate the project reports, measured with 4-bit experts (209 GB model,
   // ~35 GB page cache); with 2-bit experts (120 GB) the same cache holds a larger share.
+  // fs_usage showed each 3.9 MB pread split into ~5.7 NVMe commands (page-cache fragmentation).
+  preadOverheadUs: { value: 46, source: `docs/io-and-gpu-exploration.md, Part 2 ("adds ~46µs of kernel overhead per pread", from fs_usage: 5.7 disk operations per pread) — ${REPO}` },
   pageCacheHitRate: { value: 0.71, source: `docs/optimization-experiments-q4.md ("Page cache hit rate: ~71% (35 GB cache, 209 GB model)") and CLAUDE.md ("The page cache achieves ~71% hit rate naturally") — ${REPO}` },
 } as const;
 

@@ -51,14 +51,14 @@ const perToken = (st: Record<string, number>, suffix: string, tokens: number) =>
  * when reads run under compute (overlapped), plus other tenants' runnable threads. */
 export function contentionOf(s: RunSetup, env: EnvironmentLike | undefined): { likely: boolean; why: string } {
   const ours = s.computeThreads + (s.exec === "overlapped" ? s.ioThreads : 0);
-  if (ours > s.cores) return { likely: true, why: `${ours} threads of the run want ${s.cores} cores` };
+  if (ours > s.cores) return { likely: true, why: `${ours} compute threads of the run want ${s.cores} cores` };
   const runnable = env?.counters?.runnable?.mean;
   if (typeof runnable === "number" && runnable > s.cores)
     return { likely: true, why: `${runnable.toFixed(1)} runnable threads on average on ${s.cores} cores` };
   if (env?.noise?.overloadedShare && env.noise.overloadedShare > 0)
     return { likely: true, why: `runnable threads above 1.5 × cores for ${(env.noise.overloadedShare * 100).toFixed(0)} % of the run` };
   if (typeof runnable === "number") return { likely: false, why: `${runnable.toFixed(1)} runnable threads on average on ${s.cores} cores` };
-  return { likely: false, why: `${ours} threads of the run on ${s.cores} cores; other tenants not measured` };
+  return { likely: false, why: `${ours} compute thread${ours === 1 ? "" : "s"} of the run on ${s.cores} cores; other tenants not measured` };
 }
 
 /** A run's observation; the engine's counters cover the whole run (warm-up included). */

@@ -10,18 +10,23 @@ const IO_PARTS: ReadonlySet<PartId> = new Set(["device", "ioInefficiency", "page
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 
 export function variantVerdict(d: Decomposition, cs: readonly Ceiling[], exec: "serial" | "overlapped"): string {
-  const ranked = [...d.parts].sort((a, b) => b.s - a.s);
-  const top = ranked[0]!;
+  const top = [...d.parts].sort((a, b) => b.s - a.s)[0]!;
   const ms = (d.totalS * 1e3).toFixed(3);
-  const byId = (id: CeilingId) => cs.find((c) => c.id === id);
-  const against = (id: CeilingId, what: string) => {
-    const c = byId(id);
-    if (!c || c.ratio === null) return null;
-    return c.tokS === Infinity ? `${what} does not bound it (nothing read)` : `it runs at ${pct(c.ratio)} of ${what}`;
-  };
-  const ceilingText = top.id === "remainder"
-    ? `the named parts explain only ${pct(1 - top.share)} of the time`
-    : (IO_PARTS.has(top.id) ? against("ioAtSources", "the I/O ceiling at its hit rates") : against("compute", "the compute ceiling")) ?? "no ceiling for it could be computed";
-  const bound = against(exec, `the ${exec} bound`);
-  return `${d.label}: ${top.label} is the largest part, ${pct(top.share)} of ${ms} ms per token; ${ceilingText}${bound ? `, and ${bound.replace(/^it runs at /, "")}` : ""}.`;
+  const against: [CeilingId, string][] = [];
+  if (top.id !== "remainder") against.push(IO_PARTS.has(top.id) ? ["ioAtSources", "the I/O ceiling at its hit rates"] : ["compute", "the compute ceiling"]);
+  against.push([exec, `the ${exec} bound`]);
+  const reached: string[] = [];
+  const unbounded: string[] = [];
+  for (const [id, what] of against) {
+    const c = cs.find((x) => x.id === id);
+    if (!c || c.ratio === null) continue;
+    if (c.tokS === Infinity) unbounded.push(what);
+    else reached.push(`${pct(c.ratio)} of ${what}`);
+  }
+  const clauses = [
+    top.id === "remainder" ? `the named parts explain only ${pct(1 - top.share)} of the time` : "",
+    reached.length ? `it runs at ${reached.join(" and ")}` : "",
+    unbounded.length ? `${unbounded.join(" and ")} ${unbounded.length > 1 ? "do" : "does"} not bound it (no bytes read at any modelled cost)` : "",
+  ].filter(Boolean);
+  return `${d.label}: ${top.label} is the largest part, ${pct(top.share)} of ${ms} ms per token${clauses.length ? `; ${clauses.join("; ")}` : ""}.`;
 }
