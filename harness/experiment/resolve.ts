@@ -6,6 +6,7 @@ import type { EngineKey, EngineValue, Registry } from "../engine/registry.ts";
 import { FIELD_TO_KEY, isOwnedKey } from "../engine/owned-keys.ts";
 import { PER_LAYER_SCOPE, SIZED_KEYS } from "../engine/sized-keys.ts";
 import type { ModelSpec, RoutingSpec, RunSpec, SizeValue } from "./plan.ts";
+import type { PageCacheState } from "../pagecache/states.ts";
 import type { Problem } from "./problem.ts";
 import type { Settings } from "./settings.ts";
 
@@ -57,6 +58,7 @@ export function resolve(reg: Registry, settings: Settings, experimentDir: string
   };
   const machine = {
     enforce: get("machine.enforce") as "strict" | "best-effort",
+    page_cache_state: get("machine.page_cache_state") as PageCacheState,
     page_cache: scaled("machine.page_cache"), resident: scaled("machine.resident"), ram: scaled("machine.ram"),
   };
 
@@ -80,6 +82,9 @@ export function resolve(reg: Registry, settings: Settings, experimentDir: string
     set("routing.reuse", routing.reuse);
     set("routing.seed", routing.seed);
   }
+  const pinFile = get("pin.file");
+  if (pinFile !== undefined && pinFile !== "") set("pin.file", path.resolve(experimentDir, String(pinFile)));
+  set("pin.window", num("pin.window"));
   for (const [name, s] of settings) if (reg.keys.has(name) && !isOwnedKey(name)) set(name, s.value);
 
   const sizes: Record<string, SizeValue> = {};

@@ -127,6 +127,7 @@ static int issue(tb_run *r, const tb_prefetch_issue *is) {
   rd->dst = warm ? r->pf_discard + (size_t)(pf - r->pf_reads) * (size_t)r->slot_stride
                  : r->cache[is->cache]->slots[is->slot].data;
   rd->kind = TB_READ_PREFETCH;
+  rd->in_place_ok = 0;     /* a slot fill must hold the bytes; a warm read must really read */
   rd->layer = is->layer;
   rd->expert = is->expert;
   rd->path = r->paths[is->layer];
