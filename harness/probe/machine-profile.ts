@@ -12,11 +12,12 @@ import type { MachineContext } from "../results/machine-context.ts";
 export const PROFILE_VERSION = 1;
 
 /** One measured (or published) figure. `what` and `params` identify it:
- *   device_read      { recordBytes, parallelism, mode: "direct" | "buffered-cold" }  GB/s
+ *   device_read      { recordBytes, parallelism, mode: "direct" | "buffered-cold", pattern? }  GB/s
+ *                    (pattern "sequential": a streaming read, for the peak only)
  *   page_cache_read  { recordBytes, parallelism }               GB/s copied out of the page cache
  *   memory_copy      { threads }                                GB/s copied (read once, written once)
  *   memory_read      { threads }                                GB/s loaded
- *   kernel           { bits, threads, variant }                 GB/s of expert weight bytes
+ *   kernel           { bits, threads, variant, backend? }       GB/s of expert weight bytes (cpu)
  * A hand-written profile may give a figure with fewer params (e.g. device_read { mode }). */
 export interface Measurement {
   what: string;                 // "device_read", …
