@@ -91,6 +91,7 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
     runs,
     resultsRoot: resultsRoot(io.root),
     source: plan.file,
+    compare: plan.compare,
     fresh: io.fresh,
     progress,
     context: { git: gitRevision(io.root), engineAbi, bun: Bun.version, machine: machineContext(models.values().next().value) },
