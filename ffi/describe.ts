@@ -50,6 +50,19 @@ export interface PluginInfo {
 export interface PolicyInfo extends PluginInfo {
   needs_future: boolean;
 }
+export interface PredictorInfo extends PluginInfo {
+  /** reads routing before it is released (the oracle): an upper bound, not a method */
+  needs_future: boolean;
+  /** reads its predictions from prefetch.trace */
+  needs_trace: boolean;
+}
+/** a cache.policy name standing for a policy plus a prefetch predictor */
+export interface PolicyAliasInfo {
+  name: string;
+  policy: string;
+  predictor: string;
+  help: string;
+}
 export interface IoEngineInfo extends PluginInfo {
   moves_bytes: boolean;
   available: boolean;
@@ -69,7 +82,8 @@ export interface EngineDescription {
   keys: KeyInfo[];
   presets: PresetInfo[];
   policies: PolicyInfo[];
-  prefetchers: PluginInfo[];
+  policy_aliases: PolicyAliasInfo[];
+  prefetchers: PredictorInfo[];
   io_engines: IoEngineInfo[];
   backends: BackendInfo[];
   kernels: KernelInfo[];
@@ -81,7 +95,7 @@ export interface EngineDescription {
 }
 
 const ARRAYS = [
-  "keys", "presets", "policies", "prefetchers", "io_engines", "backends", "kernels", "stages", "counters",
+  "keys", "presets", "policies", "policy_aliases", "prefetchers", "io_engines", "backends", "kernels", "stages", "counters",
   "layer_counters",
 ] as const;
 

@@ -102,7 +102,7 @@ group("plugin registries", () => {
   const values = (key: string) => d.keys.find((k) => k.name === key)!.values;
 
   test("enum keys list exactly the compiled registries", () => {
-    expect(values("cache.policy")).toEqual(d.policies.map((p) => p.name));
+    expect(values("cache.policy")).toEqual([...d.policies, ...d.policy_aliases].map((p) => p.name));
     expect(values("io.engine")).toEqual(d.io_engines.map((p) => p.name));
     expect(values("compute.backend")).toEqual(d.backends.map((p) => p.name));
     expect(values("kernel.variant")).toEqual(["auto", ...d.kernels.map((p) => p.name)]);

@@ -1,12 +1,14 @@
 // `bun run experiment`: finding the file, the dry-run view, and refusing invalid files with
 // located errors, a non-zero exit and nothing written.
 import { describe, expect, test } from "bun:test";
-import { cpSync, mkdtempSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
-import os from "node:os";
+import { cpSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { experimentCommand, EXIT_INVALID, EXIT_USAGE } from "../harness/cli/experiment-command.ts";
 import { findExperimentFile } from "../harness/experiment/find-file.ts";
 import { testRegistry } from "./harness-registry.ts";
+import { scratchDirs } from "./harness-scratch.ts";
+
+const scratchDir = scratchDirs();
 
 const root = path.resolve(import.meta.dir, "..");
 
@@ -68,7 +70,7 @@ describe("--dry-run", () => {
 
 describe("invalid experiments", () => {
   test("every error is reported, located, and nothing is written", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "tierbench-cli-"));
+    const dir = scratchDir();
     mkdirSync(path.join(dir, "experiments"));
     cpSync(path.join(root, "tests/fixtures/experiments/bad/unknown-top-key.yaml"), path.join(dir, "experiments/x.yaml"));
     const before = readdirSync(dir, { recursive: true }).sort();
@@ -78,7 +80,7 @@ describe("invalid experiments", () => {
       expect(r.out).toBe("");
       expect(r.err.split("\n")).toEqual([
         "experiments/x.yaml:3:1: model: missing; expected a mapping",
-        'experiments/x.yaml:4:1: modle: unknown key "modle" (did you mean "model"?); valid keys: name, description, model, workload, machine, engine, sweep, variants, compare',
+        'experiments/x.yaml:4:1: modle: unknown key "modle" (did you mean "model"?); valid keys: name, description, model, workload, machine, pin, engine, sweep, variants, compare',
         "experiments/x.yaml: 2 errors; nothing was run",
       ]);
     }
@@ -86,7 +88,7 @@ describe("invalid experiments", () => {
   });
 
   test("a file that is not YAML", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "tierbench-cli-"));
+    const dir = scratchDir();
     writeFileSync(path.join(dir, "e.yaml"), "name: [unclosed\n");
     const r = await run("e.yaml", true, { root: dir, cwd: dir });
     expect(r.code).toBe(EXIT_INVALID);
@@ -96,7 +98,7 @@ describe("invalid experiments", () => {
 
 describe("files an experiment names", () => {
   test("a missing trace or import directory is an error located where it is written", async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "tierbench-cli-"));
+    const dir = scratchDir();
     writeFileSync(path.join(dir, "e.yaml"), "name: e\nmodel:\n  preset: tiny\n  import: packed\nworkload:\n  routing: {trace: t.bin}\n");
     const missing = await run("e.yaml", true, { root: dir, cwd: dir });
     expect(missing.code).toBe(EXIT_INVALID);

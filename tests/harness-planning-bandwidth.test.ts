@@ -1,11 +1,12 @@
 // The bandwidth a dry run estimates with: measured for the plan's record size, measured for
 // another size (and said so), or a stated default.
 import { expect, test } from "bun:test";
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { DEFAULT_READ_BYTES_PER_S, planningBandwidth } from "../harness/experiment/planning-bandwidth.ts";
 import { defaultProfilePath, writeProfile, PROFILE_VERSION, type Measurement } from "../harness/probe/machine-profile.ts";
+import { scratchDirs } from "./harness-scratch.ts";
+
+const scratchDir = scratchDirs();
 
 const read = (recordBytes: number, value: number): Measurement => ({
   what: "device_read", params: { recordBytes, parallelism: 4, mode: "direct" }, value, unit: "GB/s",
@@ -13,7 +14,7 @@ const read = (recordBytes: number, value: number): Measurement => ({
 });
 
 function rootWith(measurements: Measurement[] | null): string {
-  const root = mkdtempSync(path.join(os.tmpdir(), "tierbench-bw-"));
+  const root = scratchDir();
   if (measurements) writeProfile(defaultProfilePath(root), { version: PROFILE_VERSION, machine: {} as never, measurements });
   return root;
 }

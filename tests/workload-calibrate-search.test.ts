@@ -31,7 +31,7 @@ describe("search", () => {
     expect(best.params.zipf).toBeCloseTo(1.07, 2);
     expect(best.params.reuse).toBeCloseTo(0.27, 2);
     best.lruHitRate.forEach((h, i) => expect(Math.abs(h - t.lruHitRate[i]!)).toBeLessThan(0.002));
-    expect(seen.filter((e) => e.step === "grid")).toHaveLength(6 * 4 * 3 * 3);
+    expect(seen.filter((e) => e.step === "grid")).toHaveLength(5 * 3 * 3 * 4 * 3);
     expect(seen.some((e) => e.step === "refine")).toBe(true);
     expect(Math.min(...seen.map((e) => e.loss))).toBe(best.loss);
     expect(seen.every((e) => e.seeds.join() === "1,2,3")).toBe(true);

@@ -112,6 +112,7 @@ describe("malformed binary traces", () => {
       "token 0, layer 1: expert id 9 outside 0..3"],
     ["unknown flag", (b) => { new DataView(b.buffer).setUint32(28, 4, true); return b; },
       "unknown flags 0x4 (only bit 0, gate weights, is defined)"],
+    ["reserved byte set", (b) => { b[40] = 1; return b; }, "reserved header bytes 32..63 must be 0"],
   ];
   for (const [name, spoil, message] of cases)
     test(name, () => {

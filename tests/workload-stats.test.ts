@@ -45,11 +45,12 @@ describe("hand-worked statistics of tiny.jsonl", () => {
     expect(stats.layers[0]!.distinctAll).toBe(4);
   });
 
-  test("cross-layer guess from co-routings vs from popularity", () => {
+  test("cross-layer guess from co-routings vs from popularity (no prior: raw conditional estimates)", () => {
+    // score(e) = Σ over layer-0 experts i of co-routings(i, e) / appearances(i)
     // t1: guess {2,3} (co-routed with 1 and 0 at t0), popularity {2,3}; actual {3,0}: 1 and 1
     // t2: guess {3,2}, popularity {3,0}; actual {2,3}: 2 and 1
     // t3: guess {3,0}, popularity {3,2}; actual {0,1}: 1 and 0  → 4/6 vs 2/6
-    const p = stats.crossLayer[0]!;
+    const p = crossLayerPair(trace, 0, 0);
     expect(p.precision).toBeCloseTo(4 / 6, 12);
     expect(p.baseline).toBeCloseTo(2 / 6, 12);
     expect(p.lift).toBeCloseTo(2 / 6, 12);
@@ -116,12 +117,13 @@ describe("LRU from stack distances", () => {
 
 describe("cross-layer measure", () => {
   test("near zero for independent layers, large when layer 1 is a function of layer 0", () => {
+    // the default prior keeps sparse estimates from losing to the marginal on independent layers
     const perm = Array.from({ length: 32 }, (_, e) => (e * 7 + 3) % 32);
     const indep = randomTrace(9, 400, 2, 32, 2, 2);
     const tied = randomTrace(9, 400, 2, 32, 2, 2, (_, e) => perm[e]!);
     const a = crossLayerPair(indep, 0), b = crossLayerPair(tied, 0);
-    expect(Math.abs(a.lift)).toBeLessThan(0.05);
-    expect(b.precision).toBeGreaterThan(0.9);
-    expect(b.lift).toBeGreaterThan(0.4);
+    expect(Math.abs(a.lift)).toBeLessThan(0.02);
+    expect(b.precision).toBeGreaterThan(0.75); // rare experts stay near the marginal until seen often
+    expect(b.lift).toBeGreaterThan(0.5);
   });
 });

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -48,20 +49,20 @@ static void layout(matrix_set *s, uint8_t *base, int64_t bytes, int bits, tb_rng
 __attribute__((target("avx512f"))) static uint64_t read_avx512(const uint8_t *p, int64_t n) {
   __m512i a = _mm512_setzero_si512(), b = a, c = a, d = a;
   for (int64_t i = 0; i + 256 <= n; i += 256) {
-    a = _mm512_add_epi64(a, _mm512_load_si512(p + i));
-    b = _mm512_add_epi64(b, _mm512_load_si512(p + i + 64));
-    c = _mm512_add_epi64(c, _mm512_load_si512(p + i + 128));
-    d = _mm512_add_epi64(d, _mm512_load_si512(p + i + 192));
+    a = _mm512_add_epi64(a, _mm512_loadu_si512(p + i));
+    b = _mm512_add_epi64(b, _mm512_loadu_si512(p + i + 64));
+    c = _mm512_add_epi64(c, _mm512_loadu_si512(p + i + 128));
+    d = _mm512_add_epi64(d, _mm512_loadu_si512(p + i + 192));
   }
   return (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(_mm512_add_epi64(a, b), _mm512_add_epi64(c, d)));
 }
 __attribute__((target("avx2"))) static uint64_t read_avx2(const uint8_t *p, int64_t n) {
   __m256i a = _mm256_setzero_si256(), b = a, c = a, d = a;
   for (int64_t i = 0; i + 128 <= n; i += 128) {
-    a = _mm256_add_epi64(a, _mm256_load_si256((const __m256i *)(p + i)));
-    b = _mm256_add_epi64(b, _mm256_load_si256((const __m256i *)(p + i + 32)));
-    c = _mm256_add_epi64(c, _mm256_load_si256((const __m256i *)(p + i + 64)));
-    d = _mm256_add_epi64(d, _mm256_load_si256((const __m256i *)(p + i + 96)));
+    a = _mm256_add_epi64(a, _mm256_loadu_si256((const __m256i *)(p + i)));
+    b = _mm256_add_epi64(b, _mm256_loadu_si256((const __m256i *)(p + i + 32)));
+    c = _mm256_add_epi64(c, _mm256_loadu_si256((const __m256i *)(p + i + 64)));
+    d = _mm256_add_epi64(d, _mm256_loadu_si256((const __m256i *)(p + i + 96)));
   }
   uint64_t lanes[4];
   _mm256_storeu_si256((__m256i *)lanes, _mm256_add_epi64(_mm256_add_epi64(a, b), _mm256_add_epi64(c, d)));
@@ -99,19 +100,30 @@ static void read_share(void *v, int worker, int workers) {
 }
 
 /* ---- timing ---------------------------------------------------------------------------- */
+/* CPU seconds this process has used (all threads): with wall time it gives the share of the
+ * requested cores a pass really got, which shows how much other tenants disturbed it. */
+static double process_cpu(void) {
+  struct rusage u;
+  getrusage(RUSAGE_SELF, &u);
+  return (double)u.ru_utime.tv_sec + u.ru_utime.tv_usec * 1e-6 + (double)u.ru_stime.tv_sec + u.ru_stime.tv_usec * 1e-6;
+}
+
+typedef struct { double wall, cpu; } pass_time;   /* seconds */
+
+static pass_time since(double wall0, double cpu0) { return (pass_time){ tb_now() - wall0, process_cpu() - cpu0 }; }
 /* Reads the first t->bytes of each of `count` matrix-sized chunks: one pool task per chunk,
  * as the kernels get one per matrix. */
-static double read_pass(tb_pool *p, read_task *t, const uint8_t *buf, int count, int64_t stride) {
-  double t0 = tb_now();
+static pass_time read_pass(tb_pool *p, read_task *t, const uint8_t *buf, int count, int64_t stride) {
+  double t0 = tb_now(), c0 = process_cpu();
   for (int i = 0; i < count; i++) {
     t->chunk = buf + i * stride;
     tb_pool_run(p, read_share, t);
   }
-  return tb_now() - t0;
+  return since(t0, c0);
 }
 
-static double kernel_pass(tb_pool *p, const tb_kernel_variant *k, const matrix_set *s, const float *x, float *y) {
-  double t0 = tb_now();
+static pass_time kernel_pass(tb_pool *p, const tb_kernel_variant *k, const matrix_set *s, const float *x, float *y) {
+  double t0 = tb_now(), c0 = process_cpu();
   for (int i = 0; i < s->count; i++) {
     tb_qmat m = s->m;
     const uint8_t *b = s->base + i * s->stride;
@@ -120,7 +132,7 @@ static double kernel_pass(tb_pool *p, const tb_kernel_variant *k, const matrix_s
     m.biases = (const uint16_t *)(b + ((const uint8_t *)s->m.biases - s->base));
     tb_qmatvec(p, k, &m, x, y);
   }
-  return tb_now() - t0;
+  return since(t0, c0);
 }
 
 static int cmp_double(const void *a, const void *b) {
@@ -128,6 +140,11 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 static double median(double *v, int n) { qsort(v, n, sizeof *v, cmp_double); return v[n / 2]; }
+
+static void print_load(const char *when) {
+  double l[3];
+  if (getloadavg(l, 3) == 3) printf("load average %s: %.2f %.2f %.2f\n", when, l[0], l[1], l[2]);
+}
 
 int main(int argc, char **argv) {
   int mib = 1024, reps = 5, scalar_mib = 128, threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -161,7 +178,10 @@ int main(int argc, char **argv) {
   int thread_set[2] = { 1, threads }, nsets = threads > 1 ? 2 : 1;
   printf("kernels: %dx%d matrices, group %d, %d MiB of matrices (scalar: first %d MiB), "
          "read of the same buffer = %s, median of %d\n", ROWS, COLS, GROUP, mib, scalar_mib, read_name, reps);
-  printf("%-8s %-5s %-8s %12s %12s %8s\n", "threads", "bits", "variant", "kernel_gbps", "read_gbps", "ratio");
+  print_load("before");
+  printf("cpu_share: CPU time the pass got / (wall time × threads); below 1 = other tenants' load.\n");
+  printf("%-8s %-5s %-8s %12s %12s %8s %10s %10s\n", "threads", "bits", "variant", "kernel_gbps",
+         "read_gbps", "ratio", "kernel_cpu", "read_cpu");
   for (int ti = 0; ti < nsets; ti++) {
     tb_pool *pool;
     if (tb_pool_create(&pool, thread_set[ti]) != TB_OK) { fprintf(stderr, "%s\n", tb_error_message()); return 1; }
@@ -173,26 +193,32 @@ int main(int argc, char **argv) {
       if (prefix.count < 1) prefix.count = 1;
       rt.bytes = s.stride / 256 * 256;
       double tr[MAX_REPS], tk[MAX_VARIANTS][MAX_REPS];   /* bytes per second */
+      double cr[MAX_REPS], ck[MAX_VARIANTS][MAX_REPS];   /* cpu share */
       /* Interleaved: each repetition runs the read and every variant once, so drift in other
        * tenants' load touches all of them alike. */
       for (int r = 0; r < reps; r++) {
-        tr[r] = (double)s.count * rt.bytes / read_pass(pool, &rt, kbuf, s.count, s.stride);
+        pass_time pt = read_pass(pool, &rt, kbuf, s.count, s.stride);
+        tr[r] = (double)s.count * rt.bytes / pt.wall;
+        cr[r] = pt.cpu / (pt.wall * thread_set[ti]);
         for (int v = 0; v < tb_kernel_variant_count && v < MAX_VARIANTS; v++) {
           const matrix_set *set = strcmp(tb_kernel_variants[v].name, "scalar") == 0 ? &prefix : &s;
-          if (tb_kernel_variants[v].available())
-            tk[v][r] = (double)set->count * set->stride / kernel_pass(pool, &tb_kernel_variants[v], set, x, y);
+          if (!tb_kernel_variants[v].available()) continue;
+          pt = kernel_pass(pool, &tb_kernel_variants[v], set, x, y);
+          tk[v][r] = (double)set->count * set->stride / pt.wall;
+          ck[v][r] = pt.cpu / (pt.wall * thread_set[ti]);
         }
       }
-      double read_gbps = median(tr, reps) / 1e9;
+      double read_gbps = median(tr, reps) / 1e9, read_cpu = median(cr, reps);
       for (int v = 0; v < tb_kernel_variant_count && v < MAX_VARIANTS; v++) {
         if (!tb_kernel_variants[v].available()) continue;
         double gbps = median(tk[v], reps) / 1e9;
-        printf("%-8d %-5d %-8s %12.2f %12.2f %8.2f\n", thread_set[ti], bits, tb_kernel_variants[v].name,
-               gbps, read_gbps, gbps / read_gbps);
+        printf("%-8d %-5d %-8s %12.2f %12.2f %8.2f %10.2f %10.2f\n", thread_set[ti], bits,
+               tb_kernel_variants[v].name, gbps, read_gbps, gbps / read_gbps, median(ck[v], reps), read_cpu);
       }
     }
     tb_pool_destroy(pool);
   }
+  print_load("after");
   uint64_t sink = 0;
   for (int i = 0; i < TB_POOL_MAX_THREADS; i++) sink += rt.sum[i];
   fprintf(stderr, "(read checksum %llu, y[0] %g)\n", (unsigned long long)sink, y[0]);

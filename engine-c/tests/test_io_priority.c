@@ -1,7 +1,8 @@
-/* test_io_priority.c — demand reads go ahead of queued prefetch reads. One worker is kept
- * busy with a large read while prefetch reads and then a demand read are queued behind it;
- * the demand read must finish before every prefetch read that was still waiting. A trial in
- * which the worker got ahead of the submitting thread proves nothing and is repeated. */
+/* test_io_priority.c — demand reads go ahead of queued prefetch reads, for every engine that
+ * moves bytes. One worker (one ring slot) is kept busy with a large read while prefetch reads
+ * and then a demand read are queued behind it; the demand read must finish before every
+ * prefetch read that was still waiting. A trial in which the worker got ahead of the submitting
+ * thread proves nothing and is repeated. */
 #define _GNU_SOURCE
 #include "tb_test.h"
 #include "test_io_util.h"
@@ -49,12 +50,12 @@ static int reap_all(tb_io *io, tb_read **done, int n) {
   return got;
 }
 
-TB_TEST(io_priority_demand_overtakes_queued_prefetch_reads) {
+static void io_priority_demand_overtakes_queued_prefetch_reads_with(const char *engine) {
   fixture f;
-  if (!setup(&f)) { TB_CHECK(0, "fixture"); teardown(&f); return; }
+  if (!setup(&f)) { TB_CHECK(0, "%s: fixture", engine); teardown(&f); return; }
   tb_io *io = NULL;
-  tb_io_config cfg = { .threads = 1, .chunk = 0 };
-  TIO_OK(tb_io_open("pread", &cfg, &io));
+  tb_io_config cfg = tio_config(1, 0);
+  TIO_OK(tb_io_open(engine, &cfg, &io));
   int decided = 0;
   for (int trial = 0; io && trial < TRIALS && !decided; trial++) {
     tb_read busy = make_read(&f, f.busy_buf, 0, BUSY_BYTES, TB_READ_PREFETCH);
@@ -78,26 +79,26 @@ TB_TEST(io_priority_demand_overtakes_queued_prefetch_reads) {
     for (int i = 0; i < got; i++) if (done[i] == &demand) pos = i;
     /* Position 0 when the worker had not yet taken the busy read, else 1 behind it. */
     TB_CHECK(pos == 0 || (pos == 1 && done[0] == &busy),
-             "demand read finished at position %d of %d; only the read in flight may precede it",
+             "%s: demand read finished at position %d of %d; only the read in flight may precede it", engine,
              pos, got);
     for (int i = 0; i < N_PREFETCH; i++)
-      TB_CHECK(pre[i].t_start >= demand.t_done, "prefetch %d started before the demand read finished", i);
+      TB_CHECK(pre[i].t_start >= demand.t_done, "%s: prefetch %d started before the demand read finished", engine, i);
     int k = 0;                /* the prefetch reads after it, in submission order */
     for (int i = 0; i < got; i++)
       if (done[i] != &busy && done[i] != &demand)
-        TB_CHECK(done[i] == &pre[k++], "prefetch reads not served in submission order at %d", i);
+        TB_CHECK(done[i] == &pre[k++], "%s: prefetch reads not served in submission order at %d", engine, i);
   }
-  TB_CHECK(decided, "in %d trials the single worker never stayed busy long enough to queue reads", TRIALS);
+  TB_CHECK(decided, "%s: in %d trials the single worker never stayed busy long enough to queue reads", engine, TRIALS);
   tb_io_close(io);
   teardown(&f);
 }
 
-TB_TEST(io_priority_demand_overtakes_a_chunked_prefetch_between_pieces) {
+static void io_priority_demand_overtakes_a_chunked_prefetch_between_pieces_with(const char *engine) {
   fixture f;
-  if (!setup(&f)) { TB_CHECK(0, "fixture"); teardown(&f); return; }
+  if (!setup(&f)) { TB_CHECK(0, "%s: fixture", engine); teardown(&f); return; }
   tb_io *io = NULL;
-  tb_io_config cfg = { .threads = 1, .chunk = 1 << 20 };   /* the busy read is 64 pieces */
-  TIO_OK(tb_io_open("pread", &cfg, &io));
+  tb_io_config cfg = tio_config(1, 1 << 20);   /* the busy read is 64 pieces */
+  TIO_OK(tb_io_open(engine, &cfg, &io));
   int decided = 0;
   for (int trial = 0; io && trial < TRIALS && !decided; trial++) {
     tb_read busy = make_read(&f, f.busy_buf, 0, BUSY_BYTES, TB_READ_PREFETCH);
@@ -110,20 +111,20 @@ TB_TEST(io_priority_demand_overtakes_a_chunked_prefetch_between_pieces) {
     if (demand.t_submit > busy.t_start + 0.5 * (busy.t_done - busy.t_start)) continue;
     decided = 1;
     TB_CHECK(done[0] == &demand && demand.t_done < busy.t_done,
-             "the demand read waited for all 64 pieces of the prefetch read");
-    TB_CHECK(memcmp(f.small_buf, f.busy_buf + (1 << 20), SMALL) == 0, "demand bytes differ");
+             "%s: the demand read waited for all 64 pieces of the prefetch read", engine);
+    TB_CHECK(memcmp(f.small_buf, f.busy_buf + (1 << 20), SMALL) == 0, "%s: demand bytes differ", engine);
   }
-  TB_CHECK(decided, "in %d trials the demand read never arrived while the prefetch was under way", TRIALS);
+  TB_CHECK(decided, "%s: in %d trials the demand read never arrived while the prefetch was under way", engine, TRIALS);
   tb_io_close(io);
   teardown(&f);
 }
 
-TB_TEST(io_priority_promoted_prefetch_read_overtakes_the_prefetch_queue) {
+static void io_priority_promoted_prefetch_read_overtakes_the_prefetch_queue_with(const char *engine) {
   fixture f;
-  if (!setup(&f)) { TB_CHECK(0, "fixture"); teardown(&f); return; }
+  if (!setup(&f)) { TB_CHECK(0, "%s: fixture", engine); teardown(&f); return; }
   tb_io *io = NULL;
-  tb_io_config cfg = { .threads = 1, .chunk = 0 };
-  TIO_OK(tb_io_open("pread", &cfg, &io));
+  tb_io_config cfg = tio_config(1, 0);
+  TIO_OK(tb_io_open(engine, &cfg, &io));
   const int wanted = 5;       /* the prefetch read a demand request now needs */
   int decided = 0;
   for (int trial = 0; io && trial < TRIALS && !decided; trial++) {
@@ -143,14 +144,29 @@ TB_TEST(io_priority_promoted_prefetch_read_overtakes_the_prefetch_queue) {
     if (waiting < N_PREFETCH) continue;   /* the worker outran the submitter: no evidence */
     decided = 1;
     TB_CHECK(moved == 1 && pre[wanted].promoted == 1 && pre[wanted].kind == TB_READ_PREFETCH,
-             "promote -> %d, promoted %d, kind %d", moved, pre[wanted].promoted, pre[wanted].kind);
+             "%s: promote -> %d, promoted %d, kind %d", engine, moved, pre[wanted].promoted, pre[wanted].kind);
     for (int i = 0; i < N_PREFETCH; i++)
       if (i != wanted)
         TB_CHECK(pre[i].t_start >= pre[wanted].t_done && !pre[i].promoted,
-                 "prefetch %d started before the promoted read finished", i);
-    TB_CHECK(tb_io_promote(io, &pre[wanted]) == 0, "a finished read was promoted again");
+                 "%s: prefetch %d started before the promoted read finished", engine, i);
+    TB_CHECK(tb_io_promote(io, &pre[wanted]) == 0, "%s: a finished read was promoted again", engine);
   }
-  TB_CHECK(decided, "in %d trials the single worker never stayed busy long enough to queue reads", TRIALS);
+  TB_CHECK(decided, "%s: in %d trials the single worker never stayed busy long enough to queue reads", engine, TRIALS);
   tb_io_close(io);
   teardown(&f);
+}
+
+TB_TEST(io_priority_demand_overtakes_queued_prefetch_reads) {
+  const tb_io_ops *ops;
+  for (int e = 0; (ops = tio_engine(e)); e++) io_priority_demand_overtakes_queued_prefetch_reads_with(ops->name);
+}
+
+TB_TEST(io_priority_demand_overtakes_a_chunked_prefetch_between_pieces) {
+  const tb_io_ops *ops;
+  for (int e = 0; (ops = tio_engine(e)); e++) io_priority_demand_overtakes_a_chunked_prefetch_between_pieces_with(ops->name);
+}
+
+TB_TEST(io_priority_promoted_prefetch_read_overtakes_the_prefetch_queue) {
+  const tb_io_ops *ops;
+  for (int e = 0; (ops = tio_engine(e)); e++) io_priority_promoted_prefetch_read_overtakes_the_prefetch_queue_with(ops->name);
 }

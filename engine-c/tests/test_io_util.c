@@ -1,4 +1,5 @@
-/* test_io_util.c — scratch files and error-message checks for the I/O and routing tests. */
+/* test_io_util.c — engines under test, scratch files and error-message checks for the I/O and
+ * routing tests. */
 #include "test_io_util.h"
 #include "tb_test.h"
 #include "../src/util/common.h"
@@ -49,3 +50,19 @@ int tio_error_has(const char *file, int line, const char *const *needles, int n)
     }
   return 1;
 }
+
+const tb_io_ops *tio_engine(int i) {
+  for (int e = 0; e < tb_io_engine_count; e++) {
+    const tb_io_ops *ops = tb_io_engines[e];
+    char why[256];
+    if (!ops->moves_bytes || !ops->available(why, sizeof why)) continue;
+    if (i-- == 0) return ops;
+  }
+  return NULL;
+}
+
+tb_io_config tio_config(int parallel, int64_t chunk) {
+  return (tb_io_config){ .threads = parallel, .queue_depth = parallel, .chunk = chunk };
+}
+
+int tio_buffered_only(const tb_io_ops *ops) { return strcmp(ops->name, "mmap") == 0; }

@@ -129,6 +129,26 @@ TB_TEST(kernel_variants_match_scalar_across_slabs) {
   }
 }
 
+TB_TEST(kernel_variants_match_scalar_uncommon_groups) {
+  /* Group sizes without a specialised loop (any multiple of 32 is valid). */
+  tb_rng rng;
+  tb_rng_seed(&rng, 15);
+  const int groups[] = { 96, 160 };
+  for (int v = 0; v < tb_kernel_variant_count; v++) {
+    if (!tb_kernel_variants[v].available()) continue;
+    for (int bi = 0; bi < 3; bi++)
+      for (int gi = 0; gi < 2; gi++) {
+        int rows = 9, cols = 5 * groups[gi];
+        kfix_qmat q;
+        kfix_qmat_random(&q, &rng, rows, cols, kBits[bi], groups[gi]);
+        float *x = malloc(sizeof(float) * cols), y[9], ref[9];
+        kfix_random_vec(&rng, x, cols);
+        check_variant(tb_kernel_variants[v].name, &q, x, y, ref);
+        free(x); kfix_qmat_free(&q);
+      }
+  }
+}
+
 TB_TEST(kernel_results_identical_for_1_2_3_threads) {
   tb_rng rng;
   tb_rng_seed(&rng, 14);

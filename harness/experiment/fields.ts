@@ -23,6 +23,7 @@ export const SECTIONS: Record<string, string> = {
   model: "Which model: a geometry preset of the engine, scaled to L layers (s = L / the preset's layers), at a bit width and seed — or an imported Flash-MoE directory.",
   workload: "What runs: the routing source, tokens per run, warm-up tokens left out of steady-state figures, and repeats (interleaved across variants).",
   machine: "The emulated machine's memory, composed as the paper used it: page cache available to the model, resident non-expert weights, total RAM. Written in the emulated machine's sizes; each is multiplied by s for this machine, and both values are recorded.",
+  pin: "Experts kept resident in the application cache, inside its budget and never evicted: the pin.top_n heaviest of a popularity profile (pin.file), or the pin.top_n most requested in the first pin.window tokens of each run.",
 };
 
 export function harnessFields(reg: Registry): Field[] {
@@ -70,6 +71,9 @@ export function harnessFields(reg: Registry): Field[] {
     size("machine.ram", "48GB", "Total RAM of the emulated machine; page cache + resident must fit in it."),
     { path: "machine.enforce", schema: z.enum(["strict", "best-effort"]), type: "strict | best-effort", default: '"strict"', fallback: "strict",
       help: "strict: a run without an enforceable memory budget refuses; best-effort: it runs, flagged \"budget not enforced\".", overridable: true },
+    engine("pin.file", "Pin profile: a popularity file (one line of per-expert weights per layer, as `bun run trace popularity` writes it), relative to the experiment file; its pin.top_n heaviest experts are pinned when a run opens"),
+    engine("pin.top_n", "Experts to pin, in emulated-machine entries (like cache.entries, they scale with s unless cache.scope is per-layer, where they count per layer); inside the application cache's budget"),
+    engine("pin.window", "Pin the pin.top_n experts most requested in the first pin.window tokens of a run, once they have run; 0 = pins come from pin.file"),
   ];
 }
 

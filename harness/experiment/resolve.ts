@@ -80,6 +80,9 @@ export function resolve(reg: Registry, settings: Settings, experimentDir: string
     set("routing.reuse", routing.reuse);
     set("routing.seed", routing.seed);
   }
+  const pinFile = get("pin.file");
+  if (pinFile !== undefined && pinFile !== "") set("pin.file", path.resolve(experimentDir, String(pinFile)));
+  set("pin.window", num("pin.window"));
   for (const [name, s] of settings) if (reg.keys.has(name) && !isOwnedKey(name)) set(name, s.value);
 
   const sizes: Record<string, SizeValue> = {};

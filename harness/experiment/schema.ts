@@ -22,6 +22,7 @@ export interface ExperimentDoc {
     routing?: { synthetic?: { zipf?: number; reuse?: number; seed?: number }; trace?: string };
     k?: number; tokens?: number; warmup: number; repeats: number;
   };
+  pin?: { file?: string; top_n?: number; window?: number };
   machine: { page_cache: number; resident: number; ram: number; enforce: "strict" | "best-effort" };
   engine: Record<string, Value>;
   sweep: Record<string, Value[]>;

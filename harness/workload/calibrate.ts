@@ -1,6 +1,6 @@
 // The calibration search: synthetic-routing parameters whose per-layer LRU hit rates and
 // consecutive overlap match a published target. A coarse grid, then Nelder–Mead from its best
-// point; every evaluation is reported to `record`, so the search is on file and can be replayed.
+// points; every evaluation is reported to `record`, so the search is on file and can be replayed.
 
 import type { CalibrationTarget } from "./calibration-targets.ts";
 import type { Trace } from "./trace-file.ts";
@@ -13,14 +13,14 @@ import { nelderMead } from "./nelder-mead.ts";
 export interface WorkloadParams {
   zipf: number;
   reuse: number;
-  reuse_window: number;
+  reuse_window: number; // integer: grid only
+  topic_every: number; // integer: grid only
   topic_shift: number;
 }
 
 /** Held fixed during the search (workload-presets.json says why, per preset). */
 export interface FixedParams {
   zipf_spread: number;
-  topic_every: number;
   cross_layer: number;
 }
 
@@ -54,19 +54,22 @@ export interface Evaluation {
 }
 
 export interface SearchSpace {
-  grid: { zipf: number[]; reuse: number[]; reuse_window: number[]; topic_shift: number[] };
+  grid: { zipf: number[]; reuse: number[]; reuse_window: number[]; topic_every: number[]; topic_shift: number[] };
   bounds: { zipf: [number, number]; reuse: [number, number]; topic_shift: [number, number] };
   steps: { zipf: number; reuse: number; topic_shift: number }; // initial simplex edges
   minSteps: { zipf: number; reuse: number; topic_shift: number }; // simplex size at which to stop
-  maxRefine: number; // evaluations allowed after the grid
+  maxRefine: number; // evaluations allowed per refinement start
+  starts: number; // refinement starts: the best grid points of this many integer settings
 }
 
 export const DEFAULT_SPACE: SearchSpace = {
-  grid: { zipf: [0.8, 0.9, 1.0, 1.1, 1.2, 1.3], reuse: [0.1, 0.2, 0.3, 0.4], reuse_window: [2, 4, 8], topic_shift: [0.25, 0.5, 0.75] },
+  grid: { zipf: [0.9, 1.0, 1.1, 1.2, 1.3], reuse: [0.1, 0.2, 0.3], reuse_window: [2, 4, 8], topic_every: [5, 10, 25, 50],
+    topic_shift: [0.1, 0.25, 0.5] },
   bounds: { zipf: [0.3, 2.5], reuse: [0, 0.9], topic_shift: [0, 1] },
   steps: { zipf: 0.05, reuse: 0.05, topic_shift: 0.125 },
   minSteps: { zipf: 0.002, reuse: 0.002, topic_shift: 0.01 },
-  maxRefine: 150,
+  maxRefine: 100,
+  starts: 3,
 };
 
 /** Overlap must stay inside the published band by this margin (fraction), so that seed noise
@@ -106,19 +109,29 @@ export function search(evaluate: Evaluate, t: CalibrationTarget, seeds: number[]
     return e;
   };
   const g = space.grid;
+  const grid: Evaluation[] = [];
   for (const zipf of g.zipf) for (const reuse of g.reuse) for (const reuse_window of g.reuse_window)
-    for (const topic_shift of g.topic_shift) consider({ zipf, reuse, reuse_window, topic_shift }, "grid");
-  // Then Nelder–Mead on the continuous parameters from the best grid point; reuse_window stays
-  // at the grid's choice (an integer, coarse by nature).
+    for (const topic_every of g.topic_every) for (const topic_shift of g.topic_shift)
+      grid.push(consider({ zipf, reuse, reuse_window, topic_every, topic_shift }, "grid"));
+  // Then Nelder–Mead on the continuous parameters, started from the best grid point of each of
+  // the `starts` best integer settings (reuse_window, topic_every), which stay fixed in a start:
+  // the integers shape the curve (how fast the hot set drifts), the grid only brackets the rest.
   const names = ["zipf", "reuse", "topic_shift"] as const;
-  const from: WorkloadParams = best!.params;
-  nelderMead((x) => consider({ ...from, zipf: round(x[0]!), reuse: round(x[1]!), topic_shift: round(x[2]!) }, "refine").loss, {
-    start: names.map((n) => from[n]),
-    steps: names.map((n) => space.steps[n]),
-    lower: names.map((n) => space.bounds[n][0]),
-    upper: names.map((n) => space.bounds[n][1]),
-    tolerance: names.map((n) => space.minSteps[n]),
-    maxEvaluations: space.maxRefine,
-  });
+  const gridBest = new Map<string, Evaluation>();
+  for (const e of grid.sort((a, b) => a.loss - b.loss)) {
+    const key = `${e.params.reuse_window}/${e.params.topic_every}`;
+    if (!gridBest.has(key)) gridBest.set(key, e);
+  }
+  for (const start of [...gridBest.values()].slice(0, space.starts)) {
+    const from = start.params;
+    nelderMead((x) => consider({ ...from, zipf: round(x[0]!), reuse: round(x[1]!), topic_shift: round(x[2]!) }, "refine").loss, {
+      start: names.map((n) => from[n]),
+      steps: names.map((n) => space.steps[n]),
+      lower: names.map((n) => space.bounds[n][0]),
+      upper: names.map((n) => space.bounds[n][1]),
+      tolerance: names.map((n) => space.minSteps[n]),
+      maxEvaluations: space.maxRefine,
+    });
+  }
   return best!;
 }

@@ -1,5 +1,6 @@
-// Synthetic routing as the engine materialises it for a run (tb_routing_write: the same C path
-// as tb_open), read back as a Trace — so statistics and calibration see exactly what runs see.
+// Routing through the engine's own C path (tb_routing_write): the synthetic routing a configuration
+// materialises, read back as a Trace so statistics and calibration see exactly what runs see; and
+// the routing an open run uses, recorded as a binary trace for exact replay.
 
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,28 +10,22 @@ import type { KeyValue } from "../../ffi/describe.ts";
 import { check, cstr } from "../../ffi/library.ts";
 import { readTrace, type Trace } from "./trace-file.ts";
 
+/** Writes the engine's routing to `file`: after open, the run's own (a recording); before, what
+ *  its configuration describes. */
+export function writeRouting(engine: Engine, file: string): void {
+  check(engine.lib, engine.lib.sym.tb_routing_write(engine.handle, cstr(file, "path")), "tb_routing_write");
+}
+
 /** Engine keys (model.preset or model.* geometry, routing.*) → tokens × layers × K routing. */
 export function engineRouting(keys: Record<string, KeyValue>, tokens: number): Trace {
   const dir = mkdtempSync(join(tmpdir(), "tb-routing-"));
   const engine = new Engine();
   try {
-    engine.setAll(keys).set("run.tokens", tokens);
     const file = join(dir, "routing.tbtrace");
-    check(engine.lib, engine.lib.sym.tb_routing_write(engine.handle, cstr(file, "path")), "tb_routing_write");
+    writeRouting(engine.setAll(keys).set("run.tokens", tokens), file);
     return readTrace(file);
   } finally {
     engine.close();
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Writes the routing a configuration describes to `file` (recording what a run used). */
-export function recordRouting(keys: Record<string, KeyValue>, tokens: number, file: string): void {
-  const engine = new Engine();
-  try {
-    engine.setAll(keys).set("run.tokens", tokens);
-    check(engine.lib, engine.lib.sym.tb_routing_write(engine.handle, cstr(file, "path")), "tb_routing_write");
-  } finally {
-    engine.close();
   }
 }

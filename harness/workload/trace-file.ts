@@ -38,6 +38,9 @@ export function validateTrace(t: Trace, file: string): void {
         throw new TraceError(file, null, `${where()}: expert id ${e} outside 0..${t.experts - 1}`);
       for (let p = 0; p < j; p++)
         if (t.ids[i + p] === e) throw new TraceError(file, null, `${where()}: expert ${e} routed twice`);
+      const w = t.weights?.[i + j];
+      if (w !== undefined && !(w >= 0 && Number.isFinite(w)))
+        throw new TraceError(file, null, `${where()}: gate weight ${w} must be a finite number >= 0`);
     }
   }
 }
@@ -68,6 +71,7 @@ export function decodeTrace(bytes: Uint8Array, file: string): Trace {
   if (version !== TRACE_VERSION)
     throw new TraceError(file, null, `trace format version ${version}; this build reads version ${TRACE_VERSION}`);
   if (flags & ~FLAG_WEIGHTS) throw new TraceError(file, null, `unknown flags 0x${flags.toString(16)} (only bit 0, gate weights, is defined)`);
+  if (bytes.subarray(32, TRACE_HEADER_BYTES).some((b) => b !== 0)) throw new TraceError(file, null, "reserved header bytes 32..63 must be 0");
   const n = tokens * layers * k;
   const want = TRACE_HEADER_BYTES + n * 4 * (flags & FLAG_WEIGHTS ? 2 : 1);
   if (bytes.length !== want)

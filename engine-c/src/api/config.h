@@ -53,9 +53,16 @@ typedef struct {
   double cache_budget_bytes;    /* physical bytes; 0 = use cache.entries */
   int cache_entries;
   char cache_scope[16];         /* global | per-layer */
-  /* prefetch.* (issue: prefetch) */
-  char prefetch_predictor[16];
-  int prefetch_depth;
+  /* prefetch.* */
+  char prefetch_predictor[16];  /* a predictor of the prefetch registry; none = no prefetch */
+  int prefetch_depth;           /* layers ahead (0 = no prefetch) */
+  char prefetch_mode[16];       /* async | deterministic (each prefetch done before the next lookup) */
+  char prefetch_warm[16];       /* no application cache: read-discard | hint (WILLNEED) */
+  char prefetch_trace[4096];    /* replay predictor: predictions in the routing trace format */
+  /* pin.* — experts kept resident in the application cache, inside its budget */
+  char pin_file[4096];          /* popularity profile: pin the pin.top_n heaviest; "" = none */
+  int pin_top_n;                /* entries pinned per cache (global: in all; per-layer: in each) */
+  int pin_window;               /* tokens: pin the top_n most requested of the first window tokens */
   /* fault.* — fault injection for the harness's failure and timing tests */
   int fault_fail_after_tokens;  /* -1 off: tb_step returns TB_ERR_INJECTED */
   int fault_crash_after_tokens; /* -1 off: abort() — kills the process, on purpose */

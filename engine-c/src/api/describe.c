@@ -8,6 +8,7 @@
 #include "../cache/cache.h"
 #include "../io/io.h"
 #include "../kernels/kernels.h"
+#include "../prefetch/prefetch.h"
 #include "../util/common.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -91,13 +92,31 @@ static void describe_plugins(tb_jout *j) {
   }
   tb_jout_end(j, ']');
 
-  /* No prefetcher registry is compiled yet: "none" is the only predictor. */
+  /* aliases: a policy name standing for a policy plus a prefetch predictor */
+  tb_jout_key(j, "policy_aliases");
+  tb_jout_begin(j, '[');
+  for (int i = 0; i < tb_policy_alias_count; i++) {
+    const tb_policy_alias *a = &tb_policy_aliases[i];
+    tb_jout_begin(j, '{');
+    tb_jout_key(j, "name"); tb_jout_str(j, a->name);
+    tb_jout_key(j, "policy"); tb_jout_str(j, a->policy);
+    tb_jout_key(j, "predictor"); tb_jout_str(j, a->predictor);
+    tb_jout_key(j, "help"); tb_jout_str(j, a->help);
+    tb_jout_end(j, '}');
+  }
+  tb_jout_end(j, ']');
+
   tb_jout_key(j, "prefetchers");
   tb_jout_begin(j, '[');
-  tb_jout_begin(j, '{');
-  tb_jout_key(j, "name"); tb_jout_str(j, "none");
-  tb_jout_key(j, "help"); tb_jout_str(j, "No prefetch: experts are read on demand only");
-  tb_jout_end(j, '}');
+  for (int i = 0; i < tb_predictor_count; i++) {
+    const tb_predictor_ops *p = tb_predictors[i];
+    tb_jout_begin(j, '{');
+    tb_jout_key(j, "name"); tb_jout_str(j, p->name);
+    tb_jout_key(j, "help"); tb_jout_str(j, p->help);
+    tb_jout_key(j, "needs_future"); tb_jout_bool(j, p->needs_future);
+    tb_jout_key(j, "needs_trace"); tb_jout_bool(j, p->needs_trace);
+    tb_jout_end(j, '}');
+  }
   tb_jout_end(j, ']');
 
   tb_jout_key(j, "io_engines");

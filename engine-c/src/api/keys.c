@@ -9,10 +9,15 @@
 #include "../io/io.h"
 #include "../kernels/kernels.h"
 #include "../model/geometry.h"
+#include "../prefetch/prefetch.h"
 #include <stddef.h>
 
 /* Plugin registries as enum value lists. */
-static const char *policy_at(int i) { return i < tb_policy_count ? tb_policies[i]->name : NULL; }
+static const char *policy_at(int i) {   /* policies, then aliases (a policy + a predictor) */
+  if (i < tb_policy_count) return tb_policies[i]->name;
+  return i - tb_policy_count < tb_policy_alias_count ? tb_policy_aliases[i - tb_policy_count].name : NULL;
+}
+static const char *predictor_at(int i) { return i < tb_predictor_count ? tb_predictors[i]->name : NULL; }
 static const char *io_engine_at(int i) { return i < tb_io_engine_count ? tb_io_engines[i]->name : NULL; }
 static const char *backend_at(int i) { return i < tb_backend_count ? tb_backends[i]->name : NULL; }
 static const char *kernel_at(int i) {   /* "auto" first: the best variant available here */
@@ -116,8 +121,29 @@ const tb_key tb_keys[] = {
   ENUM("cache.scope", cache_scope, "global", "global|per-layer",
       "Whether the cache budget is shared by all layers or applies to each layer"),
 
-  ENUM("prefetch.predictor", prefetch_predictor, "none", "none", "Prefetch predictor"),
-  INT("prefetch.depth", prefetch_depth, "1", 0, 256, "Layers ahead a predictor reads"),
+  PLUGIN("prefetch.predictor", prefetch_predictor, "none", predictor_at,
+      "Prefetch predictor: none, temporal (the previous token's experts), oracle (the true ones, "
+      "an upper bound) or replay (predictions from prefetch.trace); attaches to any cache.policy"),
+  INT("prefetch.depth", prefetch_depth, "1", 0, 256,
+      "Layers ahead a predictor reads (0 = no prefetch)"),
+  ENUM("prefetch.mode", prefetch_mode, "async", "async|deterministic",
+      "async: prefetch reads run behind demand reads and may be late; deterministic: each "
+      "prefetch completes before the next lookup (exact comparison with the simulator)"),
+  ENUM("prefetch.warm", prefetch_warm, "read-discard", "read-discard|hint",
+      "With no application cache, how a prefetch warms the page cache: read the record and "
+      "discard it, or a readahead hint (posix_fadvise WILLNEED)"),
+  STR("prefetch.trace", prefetch_trace, "",
+      "Predictions for prefetch.predictor=replay: a routing trace with the run's geometry and k"),
+
+  STR("pin.file", pin_file, "",
+      "Pin profile: a popularity file (one line of per-expert weights per layer); the pin.top_n "
+      "heaviest experts are pinned at open"),
+  INT("pin.top_n", pin_top_n, "0", 0, INT_MAX_,
+      "Experts pinned in each application cache (global scope: in all; per-layer: in each), "
+      "inside its budget and never evicted; 0 = no pins"),
+  INT("pin.window", pin_window, "0", 0, 100000000,
+      "Pin the pin.top_n experts most requested in the first pin.window tokens, once they have "
+      "run (0 = pins come from pin.file)"),
 
   INT("fault.fail_after_tokens", fault_fail_after_tokens, "-1", -1, INT_MAX_,
       "Fault injection: tb_step fails with TB_ERR_INJECTED after this many tokens; -1 = off"),

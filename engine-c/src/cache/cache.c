@@ -1,6 +1,6 @@
 /* cache.c — the shared request template of the application cache (see cache.h): it owns the
  * slots, the key→slot map, the free list and every counter; policies are only asked to decide.
- * Everything is allocated at create; access, pin and end_batch never allocate. */
+ * Everything is allocated at create; access, prefetch, pin and end_batch never allocate. */
 #include "cache.h"
 #include "../util/common.h"
 #include <stdlib.h>
@@ -66,6 +66,7 @@ void tb_cache_end_batch(tb_cache *c) {
 static void evict(tb_cache *c, int slot) {
   tb_slot *s = &c->slots[slot];
   if (c->ops->on_evict) c->ops->on_evict(c->pstate, c, slot);
+  if (s->prefetched) c->prefetch_evicted_unused++;
   c->map[s->key] = -1;
   s->key = -1;
   s->state = TB_SLOT_FREE;
@@ -101,7 +102,10 @@ int tb_cache_access(tb_cache *c, const tb_req *r, int *slot_out) {
   int slot = c->map[r->key];
   if (slot >= 0) {
     c->hits++;
-    if (!r->prefetch) c->slots[slot].prefetched = 0;
+    if (c->slots[slot].prefetched) {   /* the first demand use of a prefetched entry */
+      c->slots[slot].prefetched = 0;
+      c->prefetch_used++;
+    }
     if (c->ops->on_hit) c->ops->on_hit(c->pstate, c, slot, r);
     mark_busy(c, slot);
     *slot_out = slot;
@@ -143,4 +147,23 @@ int tb_cache_pin(tb_cache *c, const tb_req *r, int *slot_out) {
   }
   *slot_out = slot;
   return rc;
+}
+
+int tb_cache_prefetch(tb_cache *c, const tb_req *r, int *slot_out) {
+  *slot_out = -1;
+  if (c->map[r->key] >= 0) return TB_CACHE_HIT;
+  int admit = c->ops->on_miss ? c->ops->on_miss(c->pstate, c, r) : 1;
+  int slot = admit ? take_slot(c, r) : -1;
+  if (slot < 0) return TB_CACHE_MISS_BYPASS;
+  c->prefetch_fills++;
+  if (c->ops->on_insert) c->ops->on_insert(c->pstate, c, slot, r);
+  mark_busy(c, slot);
+  *slot_out = slot;
+  return TB_CACHE_MISS_FILL;
+}
+
+int tb_cache_prefetched_unused(const tb_cache *c) {
+  int n = 0;
+  for (int i = 0; i < c->capacity; i++) n += c->slots[i].key >= 0 && c->slots[i].prefetched;
+  return n;
 }

@@ -17,7 +17,7 @@ typedef struct {
   int32_t key;             /* layer·experts + expert */
   int64_t token;           /* token index */
   int64_t next_use;        /* token index of this expert's next request after this one */
-  int prefetch;            /* 1: issued by a prefetcher, not by demand */
+  int prefetch;            /* 1: a prefetcher's insertion (tb_cache_prefetch), not demand */
 } tb_req;
 
 enum { TB_SLOT_FREE = 0, TB_SLOT_FILLING = 1, TB_SLOT_READY = 2 };
@@ -33,9 +33,10 @@ typedef struct {
 } tb_slot;
 
 /* A slot a policy may choose as its victim: occupied, not pinned, not in use by the current
- * batch (its bytes are being read or computed on). Every victim() must return one of these. */
+ * batch (its bytes are being read or computed on), and with no read in flight into it (an
+ * asynchronous prefetch may outlive its batch). Every victim() must return one of these. */
 static inline int tb_slot_evictable(const tb_slot *s) {
-  return s->key >= 0 && !s->pinned && !s->busy;
+  return s->key >= 0 && !s->pinned && !s->busy && !s->io;
 }
 
 typedef struct tb_cache tb_cache;
@@ -49,7 +50,8 @@ typedef struct {
   void (*destroy)(void *state);
   void (*on_hit)(void *st, tb_cache *c, int slot, const tb_req *r);
   /* Called on every miss before any eviction (ghost bookkeeping goes here). Return 1 to
-   * admit, 0 to bypass (the bytes are read but not cached). NULL = always admit. */
+   * admit, 0 to bypass (the bytes are read but not cached). NULL = always admit. Also asked
+   * for a prefetcher's insertion (r->prefetch = 1): 0 refuses the prefetch. */
   int (*on_miss)(void *st, tb_cache *c, const tb_req *r);
   /* Choose an occupied, unpinned slot to evict; -1 if none can be. */
   int (*victim)(void *st, tb_cache *c, const tb_req *r);
@@ -74,6 +76,9 @@ struct tb_cache {
    * hits + misses = requests; insertions + bypasses = misses. */
   int64_t requests, hits, misses, insertions, evictions, bypasses, pinned_slots;
   int peak_used;           /* most slots ever occupied at once */
+  /* prefetch counters: entries inserted by tb_cache_prefetch, the first demand hit on such an
+   * entry, and such entries evicted before any demand hit. Never part of the request counts. */
+  int64_t prefetch_fills, prefetch_used, prefetch_evicted_unused;
 };
 
 enum { TB_CACHE_HIT = 0, TB_CACHE_MISS_FILL = 1, TB_CACHE_MISS_BYPASS = 2 };
@@ -102,5 +107,22 @@ int tb_cache_peek(const tb_cache *c, int32_t key);
  * FILLING for the caller to fill), TB_CACHE_HIT (already resident) or TB_ERR_ARG when no
  * slot can be had (every slot pinned). */
 int tb_cache_pin(tb_cache *c, const tb_req *r, int *slot_out);
+/* A prefetcher's insertion (r->prefetch = 1), not a request: request counters are unchanged.
+ * TB_CACHE_HIT when the key is already resident (nothing changes, recency included);
+ * TB_CACHE_MISS_FILL when admitted: the slot is left FILLING, flagged prefetched and busy for
+ * the current batch, like a demand fill; TB_CACHE_MISS_BYPASS when the policy refuses it or
+ * no slot can be had (everything pinned or busy) — a prefetch never evicts the batch in use. */
+int tb_cache_prefetch(tb_cache *c, const tb_req *r, int *slot_out);
+/* Resident entries filled by a prefetch and not yet hit by demand (a scan: for statistics). */
+int tb_cache_prefetched_unused(const tb_cache *c);
+
+/* A policy name that stands for a policy plus a prefetch predictor (`prefetch` = lru +
+ * temporal): resolved here, where policy names are, so engine and simulator agree. */
+typedef struct { const char *name, *policy, *predictor, *help; } tb_policy_alias;
+extern const tb_policy_alias tb_policy_aliases[];
+extern const int tb_policy_alias_count;
+/* The policy `name` means, and the predictor it implies (NULL: none implied). NULL when
+ * neither a policy nor an alias has that name. */
+const tb_policy_ops *tb_policy_resolve(const char *name, const char **predictor);
 
 #endif

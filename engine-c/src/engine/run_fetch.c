@@ -17,7 +17,7 @@ void tb_run_release(tb_run *r, int64_t token, int layer) {
 /* Bytes of [offset, offset+size) of a layer file resident in the page cache right now.
  * mincore on the never-touched file mapping reports page-cache residency (Linux lets the
  * file's owner or a writer see it; otherwise it reports nothing resident). */
-static int64_t resident_bytes(tb_run *r, int layer, int64_t offset, int64_t size) {
+int64_t tb_run_resident_bytes(tb_run *r, int layer, int64_t offset, int64_t size) {
   int64_t page = r->page_bytes;
   int64_t start = offset / page * page, end = offset + size;
   if (mincore((uint8_t *)r->model.layer_map[layer] + start, (size_t)(end - start), r->residency) != 0)
@@ -33,7 +33,7 @@ static int64_t resident_bytes(tb_run *r, int layer, int64_t offset, int64_t size
 
 /* Direct or buffered for this expert, per io.direct; first-touch reads an expert's first time
  * through O_DIRECT and every later time through the page cache (Flash-MoE's tiered F_NOCACHE). */
-static int use_direct(tb_run *r, int layer, int expert) {
+int tb_run_use_direct(tb_run *r, int layer, int expert) {
   if (r->direct_mode == TB_DIRECT_ON) return 1;
   if (r->direct_mode == TB_DIRECT_OFF) return 0;
   uint8_t *t = &r->touched[(size_t)layer * (size_t)r->experts + (size_t)expert];
@@ -44,7 +44,7 @@ static int use_direct(tb_run *r, int layer, int expert) {
 
 static void prepare_read(tb_run *r, int layer, int k, tb_fetch *f, uint8_t *dst) {
   int64_t size = r->model.rec.size, offset = (int64_t)f->expert * size;
-  int direct = use_direct(r, layer, f->expert);
+  int direct = tb_run_use_direct(r, layer, f->expert);
   tb_read *rd = &f->read;
   rd->fd = direct ? r->model.layer_fd_direct[layer] : r->model.layer_fd[layer];
   rd->direct = direct;
@@ -56,11 +56,12 @@ static void prepare_read(tb_run *r, int layer, int k, tb_fetch *f, uint8_t *dst)
   rd->expert = f->expert;
   rd->path = r->paths[layer];
   rd->user = f;
+  rd->in_place_ok = f->result == TB_CACHE_MISS_BYPASS;   /* a slot fill must hold the bytes */
   f->bytes = dst;
   f->page_cache_bytes = f->device_bytes = 0;
   if (!r->moves_bytes) return;           /* null engine: nothing is read, nothing to attribute */
   if (direct) { f->device_bytes = size; return; }
-  f->page_cache_bytes = resident_bytes(r, layer, offset, size);
+  f->page_cache_bytes = tb_run_resident_bytes(r, layer, offset, size);
   f->device_bytes = size - f->page_cache_bytes;
 }
 
@@ -77,8 +78,14 @@ void tb_run_lookup(tb_run *r, int64_t token, int layer) {
                  .token = token, .next_use = r->routing.next_use[base + k], .prefetch = 0 };
     f->result = tb_cache_access(c, &q, &f->slot);
     f->computed = 0;
+    f->late = 0;
     ls[TB_L_requests] += 1;
     r->c[TB_C_requested_bytes] += (double)rec;
+    if (r->pin_weight && token < r->pin_window) r->pin_weight[q.key] += 1;
+    if (f->result == TB_CACHE_HIT && c->slots[f->slot].io) {   /* only a prefetch outlives its batch */
+      tb_run_prefetch_late(r, f, &c->slots[f->slot]);
+      continue;
+    }
     if (f->result == TB_CACHE_HIT) {
       f->bytes = c->slots[f->slot].data;
       f->ready = 1;
@@ -92,6 +99,7 @@ void tb_run_lookup(tb_run *r, int64_t token, int layer) {
                                                    : r->scratch + (size_t)k * (size_t)r->slot_stride;
     if (f->result == TB_CACHE_MISS_FILL) c->slots[f->slot].io = &f->read;
     prepare_read(r, layer, k, f, dst);
+    if (r->warm && r->warm[q.key] != TB_WARM_NONE) tb_run_prefetch_judge_warm(r, f, q.key);
   }
 }
 
@@ -99,7 +107,7 @@ int tb_run_submit(tb_run *r) {
   double *ls = &r->layer_stats[r->layer * TB_LAYER_COUNTER_COUNT];
   for (int k = 0; k < r->k; k++) {
     tb_fetch *f = &r->fetch[k];
-    if (f->ready) continue;
+    if (f->ready || f->late) continue;
     double lag = tb_now() - r->release_t;
     int rc = r->io_ops->submit(r->io, &f->read);
     if (rc < 0) return rc;
@@ -121,25 +129,31 @@ int tb_run_submit(tb_run *r) {
 int tb_run_pending(const tb_run *r) { return r->in_flight; }
 
 int tb_run_reap(tb_run *r, int block) {
-  if (r->in_flight == 0) return 0;
-  int n = r->io_ops->reap(r->io, r->done, r->k, block ? 1 : 0);
+  if (r->in_flight == 0 && r->pf_in_flight == 0) return 0;
+  int n = r->io_ops->reap(r->io, r->done, r->k + r->pf_cap, block ? 1 : 0);
   if (n < 0) return n;
   int failed = -1;
   for (int i = 0; i < n; i++) {
     tb_read *rd = r->done[i];
-    tb_fetch *f = rd->user;
-    r->in_flight--;
     if (rd->status != TB_OK) {
       if (failed < 0) failed = i;
       continue;
     }
+    if (rd->kind == TB_READ_PREFETCH) {   /* kept even when promoted */
+      tb_run_prefetch_done(r, rd);
+      continue;
+    }
+    tb_fetch *f = rd->user;
+    r->in_flight--;
     f->ready = 1;
+    f->bytes = rd->data;     /* dst, or the record in place (zero-copy engines) */
     if (f->result == TB_CACHE_MISS_FILL) {
       tb_slot *s = &tb_run_cache(r, r->layer)->slots[f->slot];
       s->state = TB_SLOT_READY;
       s->io = NULL;
     }
     r->c[TB_C_read_latency_s] += rd->t_done - rd->t_submit;
+    r->c[TB_C_demand_queue_s] += rd->t_start - rd->t_submit;
     if (r->moves_bytes && !rd->direct && f->device_bytes == 0)
       r->c[TB_C_copy_s] += rd->t_done - rd->t_start;
   }

@@ -7,9 +7,11 @@
 #include "run.h"
 #include "../backend/backend.h"
 #include "../cache/cache.h"
+#include "../cache/pin.h"
 #include "../io/io.h"
 #include "../kernels/kernels.h"
 #include "../model/model.h"
+#include "../prefetch/prefetch.h"
 #include "../routing/routing.h"
 #include "../util/common.h"
 
@@ -18,16 +20,30 @@ _Static_assert(TB_C_combine_wall_s - TB_C_dense_wall_s == TB_STAGE_combine, "sta
 _Static_assert(TB_C_combine_cpu_s - TB_C_dense_cpu_s == TB_STAGE_combine, "stage CPU counters in stage order");
 
 /* One routed expert of the layer being run: where its bytes are and how they got there. */
-typedef struct {
+typedef struct tb_fetch {
   int expert;              /* id from the routing */
   int result;              /* TB_CACHE_HIT / TB_CACHE_MISS_FILL / TB_CACHE_MISS_BYPASS */
   int slot;                /* cache slot (HIT, MISS_FILL) or -1 */
   const uint8_t *bytes;    /* record bytes: the slot's or a scratch buffer (valid once ready) */
   int ready;               /* bytes are in: a hit, or its read has been reaped */
+  int late;                /* a hit on a prefetch still in flight: ready when that read is reaped */
   int computed;            /* y[k] holds this expert's output */
   int64_t page_cache_bytes, device_bytes;  /* source judged just before the read, bytes */
   tb_read read;            /* its read, when it needs one (owned here, reused every layer) */
 } tb_fetch;
+
+/* A prefetch read: into a cache slot, or (no application cache) a read-and-discard that warms
+ * the page cache. A pool of them is allocated at open; read.user points back here. */
+typedef struct {
+  tb_read read;            /* kind TB_READ_PREFETCH */
+  int cache, slot;         /* slot it fills; cache -1 = a warm read into a discard buffer */
+  int32_t key;             /* layer·experts + expert */
+  tb_fetch *waiter;        /* the demand fetch that found it late, or NULL */
+  int next_free;           /* free-list link (index into the pool), -1 = end */
+} tb_pf_read;
+
+/* Page-cache warm state of a key (no application cache), until its next demand judges it. */
+enum { TB_WARM_NONE = 0, TB_WARM_READING = 1, TB_WARM_DONE = 2 };
 
 struct tb_run {
   /* ---- settings, resolved at open and immutable after ---- */
@@ -39,6 +55,10 @@ struct tb_run {
   int per_layer;           /* cache.scope: 1 = one cache per layer */
   int moves_bytes;         /* 0 for the null I/O engine: no bytes, no source attribution */
   int fault_stage;         /* TB_STAGE_* or -1 */
+  int pf_deterministic;    /* prefetch.mode: each prefetch completes before the next lookup */
+  int pf_hint;             /* prefetch.warm=hint: warm the page cache by WILLNEED, not a read */
+  int pin_window;          /* tokens counted before pinning (pin.window), 0 = none */
+  int pin_top_n;           /* pins per cache */
   double fault_sleep_s, fault_spin_s;   /* per token, seconds */
   long page_bytes;         /* bytes per page, for mincore */
 
@@ -58,13 +78,24 @@ struct tb_run {
   tb_io *io;
   tb_cache *cache[TB_MAX_LAYERS];  /* [1] global or [layers] per-layer */
   int n_caches;
+  tb_prefetcher *prefetcher;       /* NULL: no prefetch (predictor none, or depth 0) */
 
   /* ---- run state: allocated and touched at open ---- */
   uint8_t *arena;          /* [capacity of all caches][slot_stride] slot bytes, one allocation */
   uint8_t *scratch;        /* [k][slot_stride] bypass buffers */
   int64_t slot_stride;     /* bytes: record size rounded up to TB_ALIGN */
   tb_fetch *fetch;         /* [k] */
-  tb_read **done;          /* [k] reap output */
+  tb_read **done;          /* [k + pf_cap] reap output */
+  tb_prefetch_issue *pf_issues;  /* [tb_prefetcher_max_issues] one prefetch step's */
+  tb_pf_read *pf_reads;    /* [pf_cap] prefetch reads */
+  int pf_cap;              /* prefetch reads that may be in flight at once (depth x k) */
+  int pf_free;             /* free-list head into pf_reads, -1 when all are in flight */
+  uint8_t *pf_discard;     /* [pf_cap][slot_stride] warm-read buffers (no application cache) */
+  uint8_t *warm;           /* [layers][experts] TB_WARM_* (no application cache) */
+  double *pin_weight;      /* [layers][experts] requests counted in the pin window */
+  int32_t *pin_order;      /* [layers][experts] scratch of the pin choice */
+  int32_t *pin_keys;       /* [layers][experts] the chosen keys */
+  tb_pin_fill *pin_fills;  /* [layers][experts] pins whose bytes must be loaded */
   float *x;                /* [hidden] hidden state */
   float *xn;               /* [hidden] rmsnorm(x): input of dense matrices and experts */
   float *tmp;              /* [hidden] a dense matrix's output */
@@ -85,7 +116,14 @@ struct tb_run {
   int stage;               /* TB_STAGE_* the loop is in */
   double clock_wall, clock_cpu;   /* when the current stage was entered: tb_now, thread CPU */
   double layer_t0;         /* tb_now() at the current layer's start */
-  int in_flight;           /* reads submitted and not yet reaped */
+  int in_flight;           /* reads the current layer waits for (demand, late prefetch) */
+  int pf_in_flight;        /* prefetch reads submitted and not yet reaped */
+  int pins_placed;         /* pin.window: the pins have been placed */
+  /* prefetch outcomes the cache template cannot see (it counts fills, first uses, evictions) */
+  int64_t late_app;        /* demand hits on a prefetch still in flight */
+  int64_t warm_dups;       /* warms skipped: the key was already being warmed */
+  int64_t warm_outstanding;/* warms not judged by a demand yet */
+  int64_t warm_useful, warm_late, warm_wasted;   /* judged at the key's next demand read */
   tb_cache *batch_cache;   /* cache whose batch (the previous layer's requests) is still open */
   int layer;               /* layer being run */
   int fault_done;          /* the per-token injected delay has run this token */
@@ -122,6 +160,8 @@ void tb_run_combine(tb_run *r);
 void tb_run_hash_token(tb_run *r);
 
 /* run_fetch.c: routing release, cache lookups, reads and their attribution. */
+int64_t tb_run_resident_bytes(tb_run *r, int layer, int64_t offset, int64_t size);
+int tb_run_use_direct(tb_run *r, int layer, int expert);
 void tb_run_release(tb_run *r, int64_t token, int layer);
 void tb_run_lookup(tb_run *r, int64_t token, int layer);
 int tb_run_submit(tb_run *r);
@@ -129,5 +169,18 @@ int tb_run_submit(tb_run *r);
  * reaped, or an error after draining every read in flight. */
 int tb_run_reap(tb_run *r, int block);
 int tb_run_pending(const tb_run *r);
+
+/* run_prefetch.c: the prefetch step's reads and warms, their completion, late demand, and the
+ * settling of prefetch reads before a lookup (deterministic: all done; async: reap finished). */
+int tb_run_prefetch_open(tb_run *r);
+int tb_run_prefetch(tb_run *r, int64_t token, int layer);
+int tb_run_prefetch_settle(tb_run *r);
+void tb_run_prefetch_done(tb_run *r, tb_read *rd);
+void tb_run_prefetch_late(tb_run *r, tb_fetch *f, tb_slot *s);
+void tb_run_prefetch_judge_warm(tb_run *r, tb_fetch *f, int32_t key);
+
+/* run_pin.c: pins from pin.file at open, or from the pin window once it has run. */
+int tb_run_pin_open(tb_run *r);
+int tb_run_pin_window(tb_run *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* run_loop.c — the token loop: per token, per layer, dense → routing release → cache lookups →
- * reads → expert FFNs → combine, serial (read everything, then compute) or overlapped within
- * the layer; the stage clock that gives every instant to one stage; fault injection. */
+ * reads (then the prefetch step, queued behind them) → expert FFNs → combine, serial (read
+ * everything, then compute) or overlapped within the layer; pins of the warm-up window between
+ * tokens; the stage clock that gives every instant to one stage; fault injection. */
 #define _GNU_SOURCE
 #include "run_internal.h"
 #include <errno.h>
@@ -41,6 +42,8 @@ static int run_layer(tb_run *r, int64_t token, int layer) {
   }
   r->layer = layer;
   tb_run_dense(r, layer);
+  int rc;
+  if (r->prefetcher && (rc = tb_run_prefetch_settle(r)) < 0) return rc;
 
   tb_run_stage(r, TB_STAGE_routing);
   tb_run_release(r, token, layer);
@@ -49,8 +52,12 @@ static int run_layer(tb_run *r, int64_t token, int layer) {
   tb_run_lookup(r, token, layer);
 
   tb_run_stage(r, TB_STAGE_wait);
-  int rc = tb_run_submit(r);
-  if (rc < 0) return rc;
+  if ((rc = tb_run_submit(r)) < 0) return rc;
+  if (r->prefetcher) {     /* after the demand reads, so prefetch reads queue behind them */
+    tb_run_stage(r, TB_STAGE_cache);
+    if ((rc = tb_run_prefetch(r, token, layer)) < 0) return rc;
+    tb_run_stage(r, TB_STAGE_wait);
+  }
   if (!r->overlapped) {
     while (tb_run_pending(r) > 0)
       if ((rc = tb_run_reap(r, 1)) < 0) return rc;
@@ -121,7 +128,10 @@ int tb_run_step(tb_run *r, double budget_s, volatile int *cancel) {
       return tb_fail(TB_ERR_INJECTED, "fault.fail_after_tokens=%d: injected failure after %lld tokens",
                      r->cfg.fault_fail_after_tokens, (long long)r->tokens_done);
     }
-    int rc = run_token(r);
+    int rc = TB_OK;
+    if (r->pin_window > 0 && !r->pins_placed && r->tokens_done == r->pin_window)
+      rc = tb_run_pin_window(r);   /* between tokens: outside every token's time */
+    if (rc == TB_OK) rc = run_token(r);
     if (rc < 0) { r->failed = 1; return rc; }
     ran++;
   }

@@ -117,7 +117,7 @@ static int open_plugins(tb_run *r) {
   if (io->available && !io->available(why, sizeof why))
     return tb_fail(TB_ERR_UNAVAILABLE, "io.engine '%s': not available here: %s", io->name, why);
   tb_io_config ioc = { .threads = cfg->io_threads, .chunk = (int64_t)cfg->io_chunk,
-                       .queue_depth = cfg->io_queue_depth };
+                       .queue_depth = cfg->io_queue_depth, .fadvise = r->fadvise };
   if ((rc = io->create(&r->io, &ioc)) < 0) return rc;
   r->io_ops = io;
   r->moves_bytes = io->moves_bytes;
@@ -136,7 +136,7 @@ static int cache_capacity(const tb_run *r, const tb_policy_ops *ops) {
 }
 
 static int open_caches(tb_run *r) {
-  const tb_policy_ops *ops = tb_policy_find(r->cfg.cache_policy);
+  const tb_policy_ops *ops = tb_policy_resolve(r->cfg.cache_policy, NULL);   /* aliases too */
   if (!ops) return tb_fail(TB_ERR_ARG, "cache.policy '%s': not compiled in", r->cfg.cache_policy);
   int cap = cache_capacity(r, ops);
   r->n_caches = r->per_layer ? r->layers : 1;
@@ -172,7 +172,7 @@ static int open_buffers(tb_run *r) {
     return tb_fail(TB_ERR_NOMEM, "run: cannot allocate %zu bypass buffers of %lld bytes",
                    k, (long long)r->slot_stride);
   ALLOC(r->fetch, k);
-  ALLOC(r->done, k);
+  ALLOC(r->done, k + (size_t)r->pf_cap);
   ALLOC(r->x, hidden);
   ALLOC(r->xn, hidden);
   ALLOC(r->tmp, hidden);
@@ -203,7 +203,7 @@ int tb_run_open(tb_run **out, const tb_config *cfg) {
   if ((rc = resolve_settings(r, cfg)) < 0 || (rc = open_store(r)) < 0) goto fail;
   r->slot_stride = (r->model.rec.size + TB_ALIGN - 1) / TB_ALIGN * TB_ALIGN;
   if ((rc = open_routing(r)) < 0 || (rc = open_plugins(r)) < 0 || (rc = open_caches(r)) < 0 ||
-      (rc = open_buffers(r)) < 0)
+      (rc = tb_run_prefetch_open(r)) < 0 || (rc = open_buffers(r)) < 0 || (rc = tb_run_pin_open(r)) < 0)
     goto fail;
   tb_part dense[3];
   tb_dense_matrix_layout(&r->model.g, dense);
@@ -223,10 +223,12 @@ void tb_run_close(tb_run *r) {
   if (!r) return;
   /* the I/O engine first: its workers may still be writing into slots and scratch buffers */
   if (r->io) r->io_ops->destroy(r->io);
+  tb_prefetcher_destroy(r->prefetcher);
   for (int i = 0; i < r->n_caches; i++) tb_cache_destroy(r->cache[i]);
   if (r->backend) {
     if (r->arena) r->backend_ops->free(r->backend, r->arena);
     if (r->scratch) r->backend_ops->free(r->backend, r->scratch);
+    if (r->pf_discard) r->backend_ops->free(r->backend, r->pf_discard);
     r->backend_ops->destroy(r->backend);
   }
   if (r->pool) tb_pool_destroy(r->pool);
@@ -251,5 +253,12 @@ void tb_run_close(tb_run *r) {
   tb_free_aligned(r->residency);
   tb_free_aligned(r->token_times);
   tb_free_aligned(r->layer_stats);
+  tb_free_aligned(r->pf_issues);
+  tb_free_aligned(r->pf_reads);
+  tb_free_aligned(r->warm);
+  tb_free_aligned(r->pin_weight);
+  tb_free_aligned(r->pin_order);
+  tb_free_aligned(r->pin_keys);
+  tb_free_aligned(r->pin_fills);
   free(r);
 }

@@ -4,6 +4,31 @@
 #include <math.h>
 #include <string.h>
 
+/* Prefetch outcomes from three places: the driver (what became of each prediction), the cache
+ * template (fills, first demand uses, evictions unused) and the engine (late demands, page-cache
+ * warms). A late demand is counted by the template as a hit: it is moved out of the hits here. */
+static void prefetch_stats(const tb_run *r, double out[TB_COUNTER_COUNT]) {
+  if (!r->prefetcher) return;
+  tb_prefetch_counts n;
+  tb_prefetcher_counts(r->prefetcher, &n);
+  int64_t used = 0, unused = 0;
+  for (int i = 0; i < r->n_caches; i++) {
+    const tb_cache *c = r->cache[i];
+    used += c->prefetch_used;
+    unused += c->prefetch_evicted_unused + tb_cache_prefetched_unused(c);
+  }
+  out[TB_C_app_hits] -= (double)r->late_app;
+  out[TB_C_app_late] = (double)r->late_app;
+  out[TB_C_prefetch_predictions] = (double)n.predictions;
+  out[TB_C_prefetch_resident] = (double)(n.resident + r->warm_dups);
+  out[TB_C_prefetch_dropped] = (double)n.dropped;
+  out[TB_C_prefetch_issued] = (double)(n.issued - r->warm_dups);
+  out[TB_C_prefetch_useful] = (double)(used - r->late_app + r->warm_useful);
+  /* prefetch_late is counted as it happens (app cache and warms alike) */
+  out[TB_C_prefetch_wasted] = (double)(unused + r->warm_wasted + r->warm_outstanding);
+  out[TB_C_prefetch_wasted_bytes] = out[TB_C_prefetch_wasted] * (double)r->model.rec.size;
+}
+
 void tb_run_stats(const tb_run *r, double out[TB_COUNTER_COUNT]) {
   memcpy(out, r->c, sizeof r->c);
   double cpu = 0;
@@ -19,7 +44,10 @@ void tb_run_stats(const tb_run *r, double out[TB_COUNTER_COUNT]) {
     out[TB_C_app_insertions] += (double)c->insertions;
     out[TB_C_app_evictions] += (double)c->evictions;
     out[TB_C_cache_peak_entries] += (double)c->peak_used;
+    out[TB_C_pinned_entries] += (double)c->pinned_slots;
   }
+  out[TB_C_pinned_bytes] = out[TB_C_pinned_entries] * (double)r->model.rec.size;
+  prefetch_stats(r, out);
 }
 
 int tb_run_token_times(const tb_run *r, double *out, int n) {

@@ -18,12 +18,17 @@ extern const char *const tb_stage_names[TB_STAGE_COUNT];
   X(tokens) X(layers_run) X(run_wall_s) X(run_cpu_s) X(process_cpu_s) \
   X(dense_wall_s) X(routing_wall_s) X(cache_wall_s) X(wait_wall_s) X(expert_wall_s) X(combine_wall_s) \
   X(dense_cpu_s) X(routing_cpu_s) X(cache_cpu_s) X(wait_cpu_s) X(expert_cpu_s) X(combine_cpu_s) \
-  X(requests) X(app_hits) X(app_misses) X(app_bypasses) X(app_insertions) X(app_evictions) \
+  X(requests) X(app_hits) X(app_misses) X(app_late) X(app_bypasses) X(app_insertions) X(app_evictions) \
   X(reads) X(demand_reads) X(prefetch_reads) \
   X(requested_bytes) X(read_bytes) X(app_cache_bytes) X(page_cache_bytes) X(device_bytes) \
   X(direct_reads) X(buffered_reads) X(copy_s) X(read_latency_s) \
   X(issue_before_release) X(min_issue_lag_s) \
+  X(prefetch_predictions) X(prefetch_resident) X(prefetch_dropped) X(prefetch_issued) \
+  X(prefetch_hints) X(prefetch_read_bytes) X(prefetch_page_cache_bytes) X(prefetch_device_bytes) \
+  X(prefetch_useful) X(prefetch_late) X(prefetch_wasted) X(prefetch_wasted_bytes) \
+  X(prefetch_issue_s) X(prefetch_wait_s) X(demand_queue_s) \
   X(cache_capacity_entries) X(cache_capacity_bytes) X(cache_peak_entries) \
+  X(pinned_entries) X(pinned_bytes) X(pin_reads) X(pin_load_s) \
   X(dense_bytes_per_layer) X(expert_record_bytes)
 
 enum {

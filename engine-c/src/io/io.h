@@ -1,7 +1,9 @@
 /* io.h — I/O engines behind one ops table with a submit/reap split (after fio). A read moves
- * one expert record (or part of one) into a caller buffer; engines may split it into
- * io.chunk-sized pieces served by several threads. Demand reads go ahead of queued prefetch
- * reads. Engines never allocate per read; tb_read structs are owned by the caller.
+ * one expert record (or part of one) into a caller buffer — or, where the caller allows it and
+ * a zero-copy engine finds the bytes resident, points at them in place (tb_read.data); engines
+ * may split it into io.chunk-sized pieces served by several threads. Demand reads go ahead of
+ * queued prefetch reads. Engines never allocate per read; tb_read structs are owned by the
+ * caller.
  *
  * Threading: one tb_io is driven (submit, reap, destroy) from one thread; engines may run
  * their own worker threads behind it.
@@ -31,12 +33,16 @@ typedef struct tb_read {
   int layer, expert;       /* for error messages and attribution */
   const char *path;        /* file name for error messages */
   void *user;              /* caller's cookie */
+  int in_place_ok;         /* 1: the caller accepts the bytes where they already are (data may
+                              then point into a read-only file mapping instead of dst) */
   /* out, valid once reaped */
   int status;              /* TB_OK or TB_ERR_IO */
   int err_no;              /* errno of the failure; 0 when the file ended before offset+size */
   int64_t err_offset;      /* file offset (bytes) where the failing piece stopped; -1 if none */
   double t_submit, t_start, t_done;  /* tb_now() seconds: submitted, first piece taken, last done */
   int promoted;            /* 1 when promote() moved this prefetch read ahead while it was queued */
+  const void *data;        /* the record's bytes: dst, or (in_place_ok, zero-copy engines) a
+                              mapping of the file, valid until the engine is destroyed */
   /* engine-private */
   int queue;               /* pending queue it waits in: TB_READ_DEMAND or TB_READ_PREFETCH */
   int chunks_total;
@@ -44,13 +50,16 @@ typedef struct tb_read {
   int chunks_next;         /* next piece to hand to a worker (under the engine's lock) */
   int64_t chunk_bytes;     /* bytes per piece (the last may be shorter) */
   int64_t bytes_done;      /* atomic */
+  const uint8_t *src;      /* mmap engines: the file's mapped bytes at offset, */
+  int64_t src_bytes;       /* and how many of them the file has (bytes) */
   struct tb_read *next;    /* queue link: pending queue, then finished queue */
 } tb_read;
 
 typedef struct {
   int threads;             /* 1..64 worker threads (pread pool) */
   int64_t chunk;           /* bytes per piece; 0 = whole read as one piece */
-  int queue_depth;         /* engines with a ring (io_uring) */
+  int queue_depth;         /* engines with a ring (io_uring): pieces in flight in the kernel */
+  int fadvise;             /* TB_FADVISE_* of the files: mmap engines madvise their mappings */
 } tb_io_config;
 
 typedef struct tb_io tb_io;

@@ -65,12 +65,15 @@ int tb_read_prepare(tb_read *r, int64_t chunk) {
   r->t_submit = tb_now();
   r->t_start = r->t_done = 0;
   r->promoted = 0;
+  r->data = r->dst;
   r->queue = r->kind;
   r->chunks_total = (int)pieces;
   r->chunks_done = 0;
   r->chunks_next = 0;
   r->chunk_bytes = piece;
   r->bytes_done = 0;
+  r->src = NULL;
+  r->src_bytes = 0;
   r->next = NULL;
   return TB_OK;
 }

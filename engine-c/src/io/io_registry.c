@@ -1,6 +1,6 @@
 /* io_registry.c — the table of compiled I/O engines, lookup by name, and opening one with
- * its availability and configuration checked. Adding an engine (io_uring, mmap) = one file
- * defining a tb_io_ops + one line here. */
+ * its availability and configuration checked. Adding an engine = one file defining a
+ * tb_io_ops + one line here. */
 #include "io.h"
 #include "../util/common.h"
 #include <stdio.h>
@@ -8,10 +8,15 @@
 
 extern const tb_io_ops tb_io_pread;
 extern const tb_io_ops tb_io_null;
+extern const tb_io_ops tb_io_uring;
+extern const tb_io_ops tb_io_mmap, tb_io_mmap_zerocopy;
 
 const tb_io_ops *const tb_io_engines[] = {
   &tb_io_pread,
   &tb_io_null,
+  &tb_io_uring,
+  &tb_io_mmap,
+  &tb_io_mmap_zerocopy,
 };
 const int tb_io_engine_count = TB_ARRAY_LEN(tb_io_engines);
 

@@ -14,6 +14,9 @@
 #define TB_INLINE __attribute__((always_inline)) inline
 /* Loops over a block's rows are unrolled so its accumulators stay in registers. */
 #define UNROLL_ROWS _Pragma("GCC unroll 4")
+/* Rows per block: each load of x serves this many rows (32 zmm registers hold their
+ * accumulators); measured ~1.3× the single-row rate at 4 bits with x in L1. */
+#define BLOCK_ROWS 4
 
 int tb_avx512_available(void) {
   __builtin_cpu_init();
@@ -41,7 +44,7 @@ TB_AVX512 static TB_INLINE __m512 bf16x16(__m256i raw) {
  * whatever R is, so results do not depend on how rows are blocked. */
 TB_AVX512 static TB_INLINE void group_dot(const uint8_t *const *w, int64_t off, const float *x,
                                           int group, const int bits, const int R, __m512 *t) {
-  __m512 t0[4], t1[4];
+  __m512 t0[BLOCK_ROWS], t1[BLOCK_ROWS];
   UNROLL_ROWS for (int i = 0; i < R; i++) t0[i] = t1[i] = _mm512_setzero_ps();
   if (bits == 4) {   /* 32 values = 16 bytes */
     const __m512i ctrl = MS_CTRL(Q4_OFS);
@@ -113,9 +116,9 @@ TB_AVX512 static TB_INLINE void row_block(const tb_qmat *m, const float *xs, con
                                           const int group) {
   const int groups = m->cols / group, group_bytes = group * bits / 8;
   const int64_t row_bytes = (int64_t)m->cols * bits / 8;
-  float scale[4][TB_QMV_SLAB_GROUPS];
-  const uint8_t *w[4];
-  __m512 bias[4], acc0[4], acc1[4], t[4];
+  float scale[BLOCK_ROWS][TB_QMV_SLAB_GROUPS];
+  const uint8_t *w[BLOCK_ROWS];
+  __m512 bias[BLOCK_ROWS], acc0[BLOCK_ROWS], acc1[BLOCK_ROWS], t[BLOCK_ROWS];
   UNROLL_ROWS for (int i = 0; i < R; i++) {
     int64_t row = r + i;
     w[i] = (const uint8_t *)m->w + row * row_bytes + (int64_t)g0 * group_bytes;
@@ -146,7 +149,7 @@ TB_AVX512 static TB_INLINE void qmv_rows(const tb_qmat *m, const float *x, float
     const float *xs = x + (int64_t)g0 * group;
     group_sums(xs, group, n, xsum);
     int r = row_begin;
-    for (; r + 4 <= row_end; r += 4) row_block(m, xs, xsum, g0, n, r, y, 4, bits, group);
+    for (; r + BLOCK_ROWS <= row_end; r += BLOCK_ROWS) row_block(m, xs, xsum, g0, n, r, y, BLOCK_ROWS, bits, group);
     for (; r < row_end; r++) row_block(m, xs, xsum, g0, n, r, y, 1, bits, group);
   }
 }

@@ -14,14 +14,26 @@ const REPO = resolve(import.meta.dir, "..", "..", "..");
 const PRESETS_FILE = join(REPO, "harness", "workload", "workload-presets.json");
 
 /** Held fixed, and why (recorded with the preset). */
-const FIXED: FixedParams = { zipf_spread: 0.1, topic_every: 50, cross_layer: 0 };
+const FIXED: FixedParams = { zipf_spread: 0.1, cross_layer: 0 };
 const FIXED_WHY = {
   zipf_spread: "layers differ in skew, so per-layer overlap spreads over a range as published, not one value",
-  topic_every: "the hot set drifts every 50 tokens; the shifted fraction (topic_shift) is searched",
   cross_layer: "Flash-MoE measured near-zero cross-layer correlation",
 };
 /** The brackets: the calibrated workload with a steeper and a flatter popularity. */
 const BRACKET_ZIPF = 0.2;
+
+const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
+
+/** The best refined point of each Nelder–Mead start (one per integer setting), for the record. */
+function bestPerStart(all: Evaluation[]) {
+  const best = new Map<string, Evaluation>();
+  for (const e of all.filter((x) => x.step === "refine")) {
+    const key = `${e.params.reuse_window}/${e.params.topic_every}`;
+    if (!best.has(key) || e.loss < best.get(key)!.loss) best.set(key, e);
+  }
+  return [...best.values()].sort((a, b) => a.loss - b.loss)
+    .map((e) => ({ params: e.params, lruHitRate: e.lruHitRate.map(r4), overlap: { min: r4(e.overlap.min), max: r4(e.overlap.max) }, loss: r4(e.loss) }));
+}
 
 export const calibrateCommand = defineCommand({
   meta: { name: "calibrate", description: "search synthetic-routing parameters that reproduce a published target" },
@@ -42,12 +54,14 @@ export const calibrateCommand = defineCommand({
     const log = join(REPO, "data", "calibration", `${args.name}.search.jsonl`);
     mkdirSync(dirname(log), { recursive: true });
     writeFileSync(log, "");
-    let n = 0;
+    const all: Evaluation[] = [];
     const started = Date.now();
     const best = search(evaluate, target, seeds, (e) => {
       appendFileSync(log, `${JSON.stringify(e)}\n`);
-      if (++n % 50 === 0) console.error(`  ${n} evaluations, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      all.push(e);
+      if (all.length % 50 === 0) console.error(`  ${all.length} evaluations, ${((Date.now() - started) / 1000).toFixed(0)} s`);
     });
+    const n = all.length;
     const show = (e: Evaluation) => `LRU ${e.lruHitRate.map((h) => (100 * h).toFixed(1)).join(" / ")} %, ` +
       `overlap ${(100 * e.overlap.min).toFixed(1)}–${(100 * e.overlap.max).toFixed(1)} %`;
     console.log(`best of ${n} evaluations (seeds ${seeds.join(",")}): ${JSON.stringify(best.params)}\n  ${show(best)}, loss ${best.loss.toFixed(2)}`);
@@ -70,15 +84,16 @@ export const calibrateCommand = defineCommand({
         calibration: {
           by: "bun run trace calibrate", at: new Date().toISOString().slice(0, 10), searchLog: relative(REPO, log),
           evaluations: n, searchSeeds: seeds, fixed: FIXED_WHY,
-          measured: { capacities: target.capacities, lruHitRate: e.lruHitRate.map((h) => Math.round(h * 1e4) / 1e4),
-            overlap: Object.fromEntries(Object.entries(e.overlap).map(([k, v]) => [k, Math.round(v * 1e4) / 1e4])) },
+          ...(name === args.name ? { bestPerStart: bestPerStart(all) } : {}),
+          measured: { capacities: target.capacities, lruHitRate: e.lruHitRate.map(r4),
+            overlap: Object.fromEntries(Object.entries(e.overlap).map(([k, v]) => [k, r4(v)])) },
         },
       };
     }
     if (args["dry-run"]) return;
     const file = JSON.parse(readFileSync(PRESETS_FILE, "utf8")) as { presets: Record<string, WorkloadPreset> };
     Object.assign(file.presets, presets);
-    writeFileSync(`${PRESETS_FILE}.tmp`, `${JSON.stringify(file, null, 1)}\n`);
+    writeFileSync(`${PRESETS_FILE}.tmp`, `${JSON.stringify(file, null, 2)}\n`);
     renameSync(`${PRESETS_FILE}.tmp`, PRESETS_FILE);
     console.log(`wrote ${relative(REPO, PRESETS_FILE)}; search log ${relative(REPO, log)}`);
   }),

@@ -1,6 +1,6 @@
 // Cross-layer correlation as a predictor would exploit it: for each token, guess layer l+1's K
-// experts from layer l's (highest Σ P(e | expert at l), estimated from earlier tokens) and
-// compare with guessing layer l+1's most frequent experts so far. lift = precision gained, in
+// experts from layer l's (highest Σ P(e | expert at l), estimated from earlier tokens, shrunk
+// towards P(e)) and compare with guessing layer l+1's most frequent experts so far. lift = precision gained, in
 // [−1, 1]; near zero means layer l tells nothing about layer l+1 (Flash-MoE's finding).
 
 import type { Trace } from "../trace-file.ts";
@@ -29,7 +29,13 @@ function topK(k: number, score: (e: number) => number, tie: Int32Array, out: Int
   }
 }
 
-export function crossLayerPair(t: Trace, l: number): CrossLayerPair {
+/** Pseudo-observations of the marginal behind every conditional estimate: P(e | i) starts at
+ *  P(e) and follows i's own co-routings once i has been seen about this often. Without it, the
+ *  sparse estimates of a 512-expert layer lose to the marginal by a few points on independent
+ *  layers; with it, independent layers measure ≈ 0 and a deterministic map still ≈ 1. */
+export const CROSS_LAYER_PRIOR = 10;
+
+export function crossLayerPair(t: Trace, l: number, prior = CROSS_LAYER_PRIOR): CrossLayerPair {
   const E = t.experts, k = t.k;
   const co = new Int32Array(E * E); // [expert at l][expert at l+1]: same-token co-routings so far
   const freq = new Int32Array(E); // requests of each expert at l+1 so far
@@ -44,7 +50,7 @@ export function crossLayerPair(t: Trace, l: number): CrossLayerPair {
       score.fill(0);
       for (let i = 0; i < k; i++) {
         const from = t.ids[a + i]!, row = from * E, n = seen[from]!;
-        if (n > 0) for (let e = 0; e < E; e++) score[e]! += co[row + e]! / n;
+        if (n + prior > 0) for (let e = 0; e < E; e++) score[e]! += (co[row + e]! + (prior * freq[e]!) / tok) / (n + prior);
       }
       topK(k, (e) => score[e]!, freq, guess);
       topK(k, (e) => freq[e]!, freq, base);

@@ -54,8 +54,9 @@ const DEFINITIONS: Record<string, string> = {
   distinct: "mean distinct experts per layer in non-overlapping windows of windows[i] tokens",
   reuseHistogram: "requests per LRU stack-distance bin (distinct other experts since the previous " +
     "request of the same expert); an LRU cache of C entries hits distances < C",
-  crossLayer: "precision of guessing layer l+1's experts from layer l's co-routings so far, minus the " +
-    "precision of guessing from layer l+1's popularity so far (0 = no cross-layer correlation)",
+  crossLayer: "precision of guessing layer l+1's experts from layer l's (P(e | i) from earlier tokens' " +
+    "co-routings, shrunk towards P(e) by 10 pseudo-observations), minus the precision of guessing from " +
+    "layer l+1's popularity so far (0 = no cross-layer correlation)",
 };
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
