@@ -40,6 +40,10 @@ export const symbols = {
   tb_model_import: { args: [ptr, ptr, i32, i32, ptr], returns: i32 },
 
   tb_routing_write: { args: [ptr, ptr], returns: i32 },
+
+  tb_pagecache_drop: { args: [ptr], returns: i32 },
+  tb_pagecache_resident: { args: [ptr, ptr], returns: i32 },
+  tb_pagecache_preread: { args: [ptr, ptr], returns: i32 },
 } as const satisfies Record<string, FFIFunction>;
 
 export type SymbolName = keyof typeof symbols;

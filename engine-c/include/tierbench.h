@@ -92,6 +92,16 @@ int tb_model_import(const char *src_dir, const char *preset, int bits, int seed,
  * the way tb_open does — for statistics and calibration of synthetic workloads. */
 int tb_routing_write(tb_engine *e, const char *path);
 
+/* ---- page cache (Linux; elsewhere TB_ERR_UNAVAILABLE) ------------------------------------ */
+/* Sync a file's dirty pages, then drop its cached pages (posix_fadvise DONTNEED). Pages that a
+ * process keeps mapped stay: check with tb_pagecache_resident. */
+int tb_pagecache_drop(const char *path);
+/* Bytes of the file resident in the page cache now (mincore on an untouched mapping). */
+int tb_pagecache_resident(const char *path, double *resident_bytes);
+/* Read the whole file through the page cache (its pages are charged to the caller's memory
+ * cgroup); *bytes_read gets the bytes read. */
+int tb_pagecache_preread(const char *path, double *bytes_read);
+
 #ifdef __cplusplus
 }
 #endif

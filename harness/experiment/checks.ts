@@ -34,6 +34,8 @@ export function checkResolved(reg: Registry, r: Resolved, settings: Settings, ex
   if (m.page_cache.emulated + m.resident.emulated > m.ram.emulated)
     problems.push({ path: from("machine.page_cache"), message: `page cache (${formatSize(m.page_cache.emulated)}) + resident weights (${formatSize(m.resident.emulated)}) exceed the emulated RAM machine.ram (${formatSize(m.ram.emulated)})` });
 
+  if (m.page_cache_state === "as-is" && m.enforce === "strict")
+    problems.push({ path: from("machine.page_cache_state"), message: "machine.page_cache_state as-is cannot be used with a memory budget (machine.enforce: strict): pages cached before the run are charged outside its cgroup, so the budget would not bound them; use cold or warm, or machine.enforce: best-effort to run as-is without a budget" });
   problems.push(...checkCache(r, settings));
   problems.push(...checkPins(r, settings, exists));
 

@@ -1,6 +1,7 @@
 // The expanded plan: what an experiment file asks for, as a list of fully resolved runs in
 // the order they run. This is the contract between validation and whatever executes runs.
 import type { Value, Comparison } from "./schema.ts";
+import type { PageCacheState } from "../pagecache/states.ts";
 
 /** A size on the emulated machine and on this one (× s, or the same where it does not scale). */
 export interface SizeValue {
@@ -39,6 +40,7 @@ export interface RunSpec {
   workload: { routing: RoutingSpec; k: number; tokens: number; warmup: number };
   machine: {
     enforce: "strict" | "best-effort";
+    page_cache_state: PageCacheState;
     page_cache: SizeValue;
     resident: SizeValue;
     ram: SizeValue;

@@ -6,6 +6,7 @@ import type { EngineKey, EngineValue, Registry } from "../engine/registry.ts";
 import { FIELD_TO_KEY, isOwnedKey } from "../engine/owned-keys.ts";
 import { PER_LAYER_SCOPE, SIZED_KEYS } from "../engine/sized-keys.ts";
 import type { ModelSpec, RoutingSpec, RunSpec, SizeValue } from "./plan.ts";
+import type { PageCacheState } from "../pagecache/states.ts";
 import type { Problem } from "./problem.ts";
 import type { Settings } from "./settings.ts";
 
@@ -57,6 +58,7 @@ export function resolve(reg: Registry, settings: Settings, experimentDir: string
   };
   const machine = {
     enforce: get("machine.enforce") as "strict" | "best-effort",
+    page_cache_state: get("machine.page_cache_state") as PageCacheState,
     page_cache: scaled("machine.page_cache"), resident: scaled("machine.resident"), ram: scaled("machine.ram"),
   };
 

@@ -11,6 +11,8 @@ import { reportCharts } from "../charts/chart-configs.ts";
 import { renderPng } from "../charts/render-png.ts";
 import { summarize, type ResultSummary } from "./summarize.ts";
 import { reportMarkdown } from "./report-markdown.ts";
+import { bottleneckSections } from "../theory/bottleneck-sections.ts";
+import { presetDenseBits } from "../theory/preset-dense-bits.ts";
 
 export const REPORT_FILE = "report.md";
 
@@ -39,6 +41,7 @@ export async function renderReport(dir: string): Promise<{ report: string; chart
   const report = join(dir, REPORT_FILE);
   const probe = (profile?.measurements ?? []).filter((m) => m.what === "device_read");
   const planned = readSweepManifest(dir)?.specHashes.length ?? null;
-  writeAtomic(report, reportMarkdown({ dir, summary, records, planned, charts, probe }));
+  const sections = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits });
+  writeAtomic(report, reportMarkdown({ dir, summary, records, planned, charts, probe, sections }));
   return { report, charts: written, summary };
 }

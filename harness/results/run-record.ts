@@ -3,6 +3,7 @@
 
 import type { MachineContext } from "./machine-context.ts";
 import type { DerivedMetrics } from "./derive-metrics.ts";
+import type { RunEnvironment } from "../budget/run-scope.ts";
 
 export const RUN_RECORD_SCHEMA = 1;
 
@@ -40,4 +41,6 @@ export interface RunRecord {
   engine: Record<string, string | number | boolean>; // the engine keys the run set (physical units)
   samples: RunSamples | null;            // null when the run died before reporting anything
   derived: DerivedMetrics | null;
+  // memory budget, page-cache state, run counters and noise (harness/budget); absent: none asked
+  environment?: RunEnvironment;
 }

@@ -2,6 +2,7 @@
 // ChildInput on stdin and writes ChildMessages to stdout, one per line.
 
 import type { RunSamples } from "../results/run-record.ts";
+import type { ProcessCounters } from "../counters/process-counters.ts";
 
 export type EngineValue = string | number | boolean;
 
@@ -13,6 +14,8 @@ export interface ChildInput {
 export type ChildMessage =
   | { type: "opened"; abi: number; config: Record<string, unknown> }
   | { type: "progress"; tokens: number; totalTokens: number; tokS: number }
+  // the child's own counters at the edges of its measured window (harness/counters)
+  | { type: "counters"; at: "start" | "end"; process: ProcessCounters }
   | { type: "result"; status: "ok"; samples: RunSamples }
   | { type: "result"; status: "failed"; error: { message: string; code?: number }; samples: RunSamples | null };
 

@@ -6,6 +6,7 @@ import { writeSync } from "node:fs";
 import { Engine } from "../../ffi/index.ts";
 import type { RunSamples } from "../results/run-record.ts";
 import { dieWithParent } from "../probe/libc.ts";
+import { processCounters } from "../counters/process-counters.ts";
 import type { ChildInput, ChildMessage } from "./child-protocol.ts";
 
 dieWithParent();
@@ -35,6 +36,7 @@ try {
   opened = true;
   const config = engine.config();
   say({ type: "opened", abi: engine.lib.abi, config });
+  say({ type: "counters", at: "start", process: processCounters() });
   const totalTokens = Number(config["run.tokens"] ?? 0);
   let before = 0;
   for (;;) {
@@ -46,12 +48,14 @@ try {
     before = tokens;
     if (state === "done") break;
   }
+  say({ type: "counters", at: "end", process: processCounters() });
   say({ type: "result", status: "ok", samples: samplesOf(engine) });
   engine.close();
 } catch (err) {
   // What was measured before the error is kept with it.
   let samples: RunSamples | null = null;
   if (opened) {
+    say({ type: "counters", at: "end", process: processCounters() });
     try {
       samples = samplesOf(engine);
     } catch {

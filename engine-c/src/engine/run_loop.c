@@ -60,7 +60,7 @@ static int run_layer(tb_run *r, int64_t token, int layer) {
   }
   if (!r->overlapped) {
     while (tb_run_pending(r) > 0)
-      if ((rc = tb_run_reap(r, 1)) < 0) return rc;
+      if ((rc = tb_run_wait(r)) < 0) return rc;
     tb_run_stage(r, TB_STAGE_expert);
     tb_run_expert_input(r);
     tb_run_shared_expert(r, layer);
@@ -73,7 +73,7 @@ static int run_layer(tb_run *r, int64_t token, int layer) {
     compute_ready(r);
     while (tb_run_pending(r) > 0) {
       tb_run_stage(r, TB_STAGE_wait);
-      if ((rc = tb_run_reap(r, 1)) < 0) return rc;
+      if ((rc = tb_run_wait(r)) < 0) return rc;
       tb_run_stage(r, TB_STAGE_expert);
       compute_ready(r);
     }
