@@ -65,37 +65,44 @@ describe("predict", () => {
   });
 });
 
-describe("predictPlan", () => {
-  const file = path.join(import.meta.dir, "..", "experiments", "smoke.yaml");
+function plan(name: string) {
+  const file = path.join(import.meta.dir, "..", "experiments", name);
   const planned = planExperiment(readFileSync(file, "utf8"), file, testRegistry());
-  if (!planned.ok) throw new Error("smoke.yaml does not plan");
+  if (!planned.ok) throw new Error(`${name} does not plan`);
+  return planned.plan;
+}
+
+/** A stand-in simulator: the lru cell hits half its requests, the rest are read buffered, 3/4 of
+ * them found in the page cache. */
+function fakeSimulator(asked: SimSpec[] = []) {
+  return async (_engine: unknown, spec: SimSpec): Promise<SimResult> => {
+    asked.push(spec);
+    const tokens = 64, warmup = spec.warmup, rec = 27648, requests = (tokens - warmup) * 2 * 4;
+    return {
+      layers: 2, experts: 16, k: 4, tokens, warmup, record_bytes: rec, scope: "global", direct: "off",
+      pagecache: { model: "lru", bytes: 0, readahead_bytes: 0 },
+      cells: spec.cells.map((c) => {
+        const hits = c.policy === "lru" ? requests / 2 : 0;
+        const read = (requests - hits) * rec;
+        return {
+          policy: c.policy, entries: c.entries, capacity: c.entries, status: 0, requests, hits, misses: requests - hits,
+          insertions: 0, bypasses: 0, evictions: 0, direct_reads: 0, buffered_reads: requests - hits,
+          requested_bytes: requests * rec, page_cache_bytes: 0.75 * read, device_bytes: 0.25 * read, readahead_bytes: 0,
+          pagecache_capacity_bytes: 0, layer_requests: [], layer_hits: [],
+        };
+      }),
+    };
+  };
+}
+
+describe("predictPlan", () => {
   const section = simulateSection(testRegistry()).parse({}) as SimulateSection;
+  const geometryOf = (preset: string) => engineDescribe().presets.find((p) => p.name === preset)!.geometry;
 
   test("each configuration is predicted from its own cell, counted after warm-up", async () => {
     const asked: SimSpec[] = [];
-    // A stand-in simulator: the lru cell hits half its requests, `none` reads everything buffered,
-    // 3/4 of it found in the page cache.
-    const fake = async (_engine: unknown, spec: SimSpec): Promise<SimResult> => {
-      asked.push(spec);
-      const tokens = 64, warmup = spec.warmup, rec = 27648, requests = (tokens - warmup) * 2 * 4;
-      return {
-        layers: 2, experts: 16, k: 4, tokens, warmup, record_bytes: rec, scope: "global", direct: "off",
-        pagecache: { model: "lru", bytes: 0, readahead_bytes: 0 },
-        cells: spec.cells.map((c) => {
-          const hits = c.policy === "lru" ? requests / 2 : 0;
-          const read = (requests - hits) * rec;
-          return {
-            policy: c.policy, entries: c.entries, capacity: c.entries, status: 0, requests, hits, misses: requests - hits,
-            insertions: 0, bypasses: 0, evictions: 0, direct_reads: 0, buffered_reads: requests - hits,
-            requested_bytes: requests * rec, page_cache_bytes: 0.75 * read, device_bytes: 0.25 * read, readahead_bytes: 0,
-            pagecache_capacity_bytes: 0, layer_requests: [], layer_hits: [],
-          };
-        }),
-      };
-    };
     const profile = profileOf({ recordBytes: 27648, device: { 4: 1 }, pageCache: { 4: 5 }, kernels: [{ bits: 4, threads: 1, gbps: 4 }] });
-    const geometryOf = (preset: string) => engineDescribe().presets.find((p) => p.name === preset)!.geometry;
-    const out = await predictPlan(planned.plan, { profile, section, policies: testRegistry().policies, geometryOf, simulate: fake });
+    const out = await predictPlan(plan("smoke.yaml"), { profile, section, policies: testRegistry().policies, geometryOf, simulate: fakeSimulator(asked) });
     expect(asked).toHaveLength(1);                       // one routing, one simulation
     expect(asked[0]!.warmup).toBe(8);
     expect(asked[0]!.cells).toEqual([{ policy: "lru", entries: 8 }, { policy: "none", entries: 0 }]);
@@ -105,5 +112,17 @@ describe("predictPlan", () => {
     expect(none!.traffic.pageCache / none!.traffic.requested).toBeCloseTo(0.75, 12);
     expect(lru!.tokS! > none!.tokS!).toBe(true);        // half the reads
     expect(out.profile.measurements).toBe(profile.measurements.length);
+  });
+
+  test("for another machine's full model, per-layer figures carry over: a token takes 60 / L layers' time", async () => {
+    const p = plan("lru-vs-nocache.yaml");       // L = 4 of the preset's 60 layers
+    const profile = profileOf({ recordBytes: 27648, device: { 4: 1 }, pageCache: { 4: 5 }, kernels: [2, 4].map((bits) => ({ bits, threads: 1, gbps: 4 })) });
+    const common = { profile, section, policies: testRegistry().policies, geometryOf, simulate: fakeSimulator() };
+    const scale = await predictPlan(p, common);
+    const full = await predictPlan(p, { ...common, asMachine: { backend: "cpu", computeThreads: 1, fullModel: true } });
+    for (const [i, x] of scale.predictions.entries()) {
+      expect(full.predictions[i]!.timeS! / x.timeS!).toBeCloseTo(15, 9);
+      expect(full.predictions[i]!.traffic.requested / x.traffic.requested).toBeCloseTo(15, 9);
+    }
   });
 });

@@ -18,6 +18,7 @@ const main = defineCommand({
     file: { type: "positional", required: true, description: "experiment file: a path, or a name in experiments/" },
     into: { type: "string", description: "result directory to store predictions.json in (its report shows predicted beside measured)" },
     profile: { type: "string", description: "machine profile (default: this machine's, as `bun run probe` writes it)" },
+    "paper-machine": { type: "boolean", description: "predict the full model on Flash-MoE's M3 Max (profiles/apple-m3-max-48gb.json, the paper's dense time)" },
   },
   async run({ args }) {
     process.exitCode = await predictCommand(args.file, {
@@ -29,6 +30,7 @@ const main = defineCommand({
       },
       profilePath: args.profile ? path.resolve(cwd, args.profile) : defaultProfilePath(root),
       into: args.into ? path.resolve(cwd, args.into) : undefined,
+      paperMachine: Boolean(args["paper-machine"]),
       out: (s) => console.log(s),
       err: (s) => console.error(s),
     });

@@ -12,6 +12,7 @@ import { planExperiment } from "../experiment/plan-experiment.ts";
 import { readProfile } from "../probe/machine-profile.ts";
 import { simulateSection, type SimulateSection } from "../sim/simulate-section.ts";
 import { predictPlan, PREDICTIONS_FILE, type Simulate, type StoredPredictions } from "./predict-plan.ts";
+import { flashMoeStatedDense, M3_MAX_PROFILE, m3MaxProfile } from "./flash-moe-observation.ts";
 
 export interface PredictIO {
   root: string;
@@ -21,6 +22,7 @@ export interface PredictIO {
   simulate: Simulate;
   profilePath: string;
   into?: string;                 // a result directory to store predictions.json in
+  paperMachine?: boolean;        // predict the full model on Flash-MoE's M3 Max instead
   out: (line: string) => void;
   err: (line: string) => void;
 }
@@ -53,10 +55,14 @@ export async function predictCommand(arg: string, io: PredictIO): Promise<number
     for (const d of planned.diagnostics) io.err(formatDiagnostic({ ...d, file: shown }));
     return 1;
   }
-  const profile = readProfile(io.profilePath);
+  const profile = io.paperMachine ? m3MaxProfile() : readProfile(io.profilePath);
   if (!profile) io.err(`predict: no machine profile at ${io.profilePath} (run \`bun run probe\`): nothing can be predicted`);
   const section = planned.plan.simulate ?? (simulateSection(reg).parse({}) as SimulateSection);
-  const stored = await predictPlan(planned.plan, { profile, section, policies: reg.policies, geometryOf: io.geometryOf, simulate: io.simulate });
+  const paper = io.paperMachine
+    ? { statedDense: flashMoeStatedDense(), asMachine: { backend: "metal", computeThreads: 1, fullModel: true } }
+    : {};
+  const stored = await predictPlan(planned.plan, { profile, section, policies: reg.policies, geometryOf: io.geometryOf, simulate: io.simulate, ...paper });
+  if (io.paperMachine) io.out(`Full model (all of the preset's layers) on ${path.relative(io.root, M3_MAX_PROFILE)}, the paper's dense time per layer, Metal expert kernels:`);
   for (const line of predictionTable(stored)) io.out(line);
   if (io.into) {
     const file = path.join(io.into, PREDICTIONS_FILE);

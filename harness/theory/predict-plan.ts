@@ -13,7 +13,7 @@ import type { SimulateSection } from "../sim/simulate-section.ts";
 import type { StatedDense } from "./model-inputs.ts";
 import { machineRates } from "./profile-rates.ts";
 import { setupFromSpec } from "./run-setup.ts";
-import { trafficFromSimCell } from "./traffic.ts";
+import { trafficFromSimCell, type Traffic } from "./traffic.ts";
 import { predict, type Prediction } from "./what-if.ts";
 
 export const PREDICTIONS_FILE = "predictions.json";
@@ -44,6 +44,9 @@ export async function predictPlan(plan: Plan, o: {
   geometryOf: (preset: string) => Geometry;
   simulate: Simulate;
   statedDense?: StatedDense;    // a dense part known otherwise (machines whose kernels are not probed)
+  /** Predict for another machine running the full model: its compute backend, and all of the
+   * preset's layers (per-layer figures carry over from the scale model, DESIGN §2). */
+  asMachine?: { backend: string; computeThreads: number; fullModel: boolean };
   now?: Date;
 }): Promise<StoredPredictions> {
   const rates = machineRates(o.profile);
@@ -61,13 +64,18 @@ export async function predictPlan(plan: Plan, o: {
       const spec = plan.runs.find((r) => r.config === point.config)!;
       const cell = result?.cells.find((c) => c.policy === point.policy && c.entries === point.entries);
       const notes = point.note ? [point.note] : [];
-      const setup = setupFromSpec(spec, o.geometryOf(spec.model.preset), cores);
+      const own = setupFromSpec(spec, o.geometryOf(spec.model.preset), cores);
+      const m = o.asMachine;
+      const setup = m ? { ...own, backend: m.backend, computeThreads: m.computeThreads, layers: m.fullModel ? spec.model.presetLayers : own.layers } : own;
       if (!cell || !result || cell.status < 0) {
         const why = cell?.error ?? point.note ?? `${point.policy} is not a policy the simulator replays`;
         out.push({ config: point.config, label: point.config, tokS: null, timeS: null, layer: null, traffic: emptyTraffic(), basis: { io: null, compute: null }, missing: [why], sources: [], notes });
         continue;
       }
-      const traffic = trafficFromSimCell(cell, result.tokens - result.warmup, result.record_bytes);
+      // Bytes per token scale with the layers predicted for (the simulator ran the scale model's).
+      const perLayer = setup.layers / spec.model.layers;
+      const t = trafficFromSimCell(cell, result.tokens - result.warmup, result.record_bytes);
+      const traffic = perLayer === 1 ? t : scaleTraffic(t, perLayer);
       out.push({ config: point.config, notes, ...predict({ label: point.config, setup, traffic, rates, statedDense: o.statedDense }) });
     }
   }
@@ -81,5 +89,10 @@ export async function predictPlan(plan: Plan, o: {
     predictions: out,
   };
 }
+
+const scaleTraffic = (t: Traffic, k: number): Traffic => ({
+  requested: t.requested * k, appCache: t.appCache * k, pageCache: t.pageCache * k, device: t.device * k,
+  directDevice: t.directDevice * k, readahead: t.readahead === null ? null : t.readahead * k, prefetchDevice: t.prefetchDevice * k,
+});
 
 const emptyTraffic = () => ({ requested: 0, appCache: 0, pageCache: 0, device: 0, directDevice: 0, readahead: null, prefetchDevice: 0 });
