@@ -10,7 +10,7 @@ function decomposition(ms: Partial<Record<PartId, number>>): Decomposition {
   const ids = Object.keys(PART_LABELS) as PartId[];
   const total = ids.reduce((a, id) => a + (ms[id] ?? 0), 0) / 1e3;
   return {
-    label: "v", totalS: total, amplificationS: null, hiddenIoS: 0, ioBasis: null, notes: [],
+    label: "v", totalS: total, window: "", amplificationS: null, hiddenIoS: 0, ioBasis: null, notes: [],
     parts: ids.map((id) => ({ id, label: PART_LABELS[id], s: (ms[id] ?? 0) / 1e3, share: (ms[id] ?? 0) / 1e3 / total, how: "" })),
   };
 }
