@@ -5,7 +5,7 @@
 
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { FLASH_MOE, flashMoeObservation, m3MaxProfile } from "../harness/theory/flash-moe-observation.ts";
+import { FLASH_MOE, flashMoeObservation, flashMoeStatedDense, m3MaxProfile } from "../harness/theory/flash-moe-observation.ts";
 import { FLASH_MOE_GAP_DOC, flashMoeGapReport, impliedHitRate } from "../harness/theory/flash-moe-gap.ts";
 import { part } from "../harness/theory/decompose.ts";
 import { ioInputs } from "../harness/theory/model-inputs.ts";
@@ -17,7 +17,7 @@ const rates = machineRates(m3MaxProfile());
 const perLayerMs = (s: number) => (s / 60) * 1e3;
 
 describe("the Flash-MoE observation", () => {
-  const a = analyse(flashMoeObservation(), rates);
+  const a = analyse(flashMoeObservation(), rates, undefined, flashMoeStatedDense());
   const d = a.decomposition;
 
   test("adds up to the paper's 2.9 ms per layer, 174 ms per token", () => {

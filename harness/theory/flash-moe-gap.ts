@@ -4,7 +4,7 @@
 
 import { join } from "node:path";
 import { part } from "./decompose.ts";
-import { FLASH_MOE, flashMoeObservation, m3MaxProfile, M3_MAX_PROFILE } from "./flash-moe-observation.ts";
+import { FLASH_MOE, flashMoeExpertMs, flashMoeObservation, flashMoeStatedDense, m3MaxProfile, M3_MAX_PROFILE } from "./flash-moe-observation.ts";
 import { fmtPct, fmtTokS, gapSection } from "./gap-section.ts";
 import { ioInputs } from "./model-inputs.ts";
 import { machineRates, type MachineRates } from "./profile-rates.ts";
@@ -42,12 +42,12 @@ export function flashMoeGapReport(): string {
   const f = FLASH_MOE;
   const b = f.breakdown;
   const obs = flashMoeObservation();
-  const a = analyse(obs, rates);
+  const a = analyse(obs, rates, undefined, flashMoeStatedDense());
   const d = a.decomposition;
   const L = f.layers;
   const perLayer = (s: number) => s / L;
   const c = (id: string) => a.ceilings.find((x) => x.id === id)!;
-  const expertMs = f.k * 3 * f.expertMatvecMs.value;
+  const expertMs = flashMoeExpertMs();
   const totalMs = b.expertIo + b.cmd1Wait + b.cmd2Wait + b.cpuAttention + b.other;
   const layerRecordsMb = (f.k * f.recordBytes) / 1e6;
   const allDevice = readsPerLayerS(rates, 0);
@@ -111,7 +111,7 @@ export function flashMoeGapReport(): string {
   out.push("## Sensitivity to the page-cache hit rate", "");
   out.push("| page-cache hit rate | reads at ceiling speed, ms per layer | (2) tok/s | I/O inefficiency, ms per layer | (4) serial tok/s |", "| --- | --- | --- | --- | --- |");
   for (const h of [0.5, 0.6, f.pageCacheHitRate.value, 0.8, 0.9]) {
-    const x = analyse(flashMoeObservation(h), rates);
+    const x = analyse(flashMoeObservation(h), rates, undefined, flashMoeStatedDense());
     const reads = perLayer(part(x.decomposition, "device").s + part(x.decomposition, "pageCache").s);
     const serial = x.ceilings.find((y) => y.id === "serial")!;
     const io = x.ceilings.find((y) => y.id === "ioAtSources")!;

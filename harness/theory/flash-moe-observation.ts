@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { MachineProfile } from "../probe/machine-profile.ts";
+import type { StatedDense } from "./model-inputs.ts";
 import type { Observation } from "./observation.ts";
 import type { RunSetup } from "./run-setup.ts";
 
@@ -37,6 +38,22 @@ export const FLASH_MOE = {
   pageCacheHitRate: { value: 0.71, source: `docs/optimization-experiments-q4.md ("Page cache hit rate: ~71% (35 GB cache, 209 GB model)") and CLAUDE.md ("The page cache achieves ~71% hit rate naturally") — ${REPO}` },
 } as const;
 
+/** CMD3's share of the CMD1 wait: K experts × 3 matvecs at the traced time, ms per layer. */
+export const flashMoeExpertMs = () => FLASH_MOE.k * 3 * FLASH_MOE.expertMatvecMs.value;
+
+/** The dense part of a layer on the M3 Max as the paper measured it — GPU projections (CMD1
+ * less CMD3), CMD2 and CPU attention — for ceilings and predictions on that machine, whose
+ * kernels tierbench cannot probe. */
+export function flashMoeStatedDense(): StatedDense {
+  const b = FLASH_MOE.breakdown;
+  const ms = b.cmd1Wait - flashMoeExpertMs() + b.cmd2Wait + b.cpuAttention;
+  return {
+    s: ms / 1e3,
+    basis: `${ms.toFixed(3)} ms per layer (the paper's CMD1 wait less CMD3, CMD2 wait and CPU attention)`,
+    sources: [b.source, FLASH_MOE.expertMatvecMs.source],
+  };
+}
+
 export function m3MaxProfile(): MachineProfile {
   return JSON.parse(readFileSync(M3_MAX_PROFILE, "utf8")) as MachineProfile;
 }
@@ -47,7 +64,7 @@ export function flashMoeObservation(pageCacheHitRate: number = FLASH_MOE.pageCac
   const f = FLASH_MOE;
   const b = f.breakdown;
   const L = f.layers;
-  const expertMs = f.k * 3 * f.expertMatvecMs.value;
+  const expertMs = flashMoeExpertMs();
   const perToken = (ms: number) => (ms * L) / 1e3;
   const requested = L * f.k * f.recordBytes;
   const setup: RunSetup = {

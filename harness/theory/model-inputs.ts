@@ -51,14 +51,21 @@ export interface ComputeInputs {
   sources: string[];
 }
 
-/** Compute per layer from the profile's kernel throughput (or its stated dense time per layer);
- * null, with the reason, when the profile has no kernel figures for these bits and backend. */
-export function computeInputs(r: MachineRates, s: RunSetup): ComputeInputs | { missing: string } {
+/** A dense part's time per layer known otherwise than from kernels (a GPU model's attention
+ * and projections, as a paper measured them). */
+export interface StatedDense {
+  s: number;
+  basis: string;
+  sources: string[];
+}
+
+/** Compute per layer from the profile's kernel throughput (the dense part from `stated` when
+ * given); the reason when the profile has no kernel figures for these bits and backend. */
+export function computeInputs(r: MachineRates, s: RunSetup, stated?: StatedDense): ComputeInputs | { missing: string } {
   const expert = r.kernel(s.bits, s.computeThreads, s.backend);
   if (!expert) return { missing: `no ${s.bits}-bit ${s.backend} kernel throughput in the profile` };
   const denseBits = s.denseBits ?? s.bits;
   const denseKernel = r.kernel(denseBits, s.computeThreads, s.backend);
-  const stated = r.denseLayerS(s.preset, s.backend);
   if (!stated && !denseKernel) return { missing: `no ${denseBits}-bit ${s.backend} kernel throughput for the dense part in the profile` };
   const perS = (bytes: number, gbps: number) => bytes / (gbps * 1e9);
   const denseS = stated ? stated.s : perS(s.densePasses * s.denseBytesPerLayer, denseKernel!.gbps);

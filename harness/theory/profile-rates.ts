@@ -7,47 +7,59 @@ import type { MachineProfile, Measurement } from "../probe/machine-profile.ts";
 /** A bandwidth in GB/s (1e9 bytes per second) and how it was obtained. */
 export interface Rate {
   gbps: number;
-  basis: string;        // e.g. "direct, 4 in flight, 3.93 MB records (tierbench quick probe)"
+  basis: string;        // e.g. "direct, 4 in flight, 3.93 MB records (tierbench probe)"
   exact: boolean;       // false: another record size or parallelism stood in, or two were interpolated
   sources: string[];    // citations of the measurements used (hand-written profiles)
 }
 
 export type ColdMode = "direct" | "buffered-cold";
 
-// Names read from the profile (harness/probe writes them; hand-written profiles use them too):
-//   device_read     { recordBytes, parallelism, mode: direct | buffered-cold | buffered-warm,
-//                     pattern?: "sequential" }  — buffered-warm is a page-cache read
+// Names read from the profile (harness/probe/machine-profile.ts documents them):
+//   device_read     { recordBytes, parallelism, mode, pattern? }  pattern "sequential": a
+//                   streaming read, which counts for the peak but not for random record reads
 //   page_cache_read { recordBytes, parallelism }
-//   kernel          { bits, threads, backend? }  — GB/s of quantized weight bytes through the
-//                                                  expert FFN kernels (backend "cpu" if absent)
-//   dense_layer     { preset, backend }          — ms per layer of a model's dense part, for
-//                                                  machines whose kernels are not probed (GPUs)
-const WARM = "buffered-warm";
+//   kernel          { bits, threads, variant, backend? }  (backend "cpu" when absent)
+// A hand-written figure may lack record size or parallelism: it stands in for any.
 
-const num = (m: Measurement, k: string) => (typeof m.params[k] === "number" ? (m.params[k] as number) : Number(m.params[k]));
+const has = (m: Measurement, k: string) => Number.isFinite(Number(m.params[k])) && m.params[k] !== "";
+const num = (m: Measurement, k: string) => Number(m.params[k]);
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 const describe = (m: Measurement) => {
   const p = m.params;
-  const what = [p.mode, p.pattern, p.parallelism !== undefined ? `${p.parallelism} in flight` : "", p.recordBytes ? `${mb(Number(p.recordBytes))} records` : ""]
+  const what = [p.mode, p.pattern, has(m, "parallelism") ? `${p.parallelism} in flight` : "", has(m, "recordBytes") ? `${mb(num(m, "recordBytes"))} records` : ""]
     .filter(Boolean)
     .join(", ");
   return `${what} (${m.tool})`;
 };
 const sourcesOf = (...ms: Measurement[]) => ms.flatMap((m) => (m.source ? [m.source] : []));
 
-/** Among reads of one kind, the one for this record size (else the nearest size, by ratio) at
- * this parallelism: exact, interpolated between the measured neighbours, or the nearest one. */
+/** Among reads of one kind, those for this record size (else the nearest size, by ratio; else
+ * figures that name no size) at this parallelism: exact, interpolated between the measured
+ * neighbours, or the nearest one. */
 function pickRead(pool: Measurement[], recordBytes: number, parallelism: number): Rate | null {
   if (pool.length === 0) return null;
-  const dist = (m: Measurement) => Math.abs(Math.log(num(m, "recordBytes") / recordBytes));
-  const best = Math.min(...pool.map(dist));
-  const same = pool.filter((m) => dist(m) === best).sort((a, b) => num(a, "parallelism") - num(b, "parallelism"));
-  const sizeExact = best === 0;
-  const sizeNote = sizeExact ? "" : `; measured on ${mb(num(same[0]!, "recordBytes"))} records, not ${mb(recordBytes)}`;
-  const hit = same.find((m) => num(m, "parallelism") === parallelism);
-  if (hit) return { gbps: hit.value, basis: describe(hit) + sizeNote, exact: sizeExact, sources: sourcesOf(hit) };
-  const lo = [...same].reverse().find((m) => num(m, "parallelism") < parallelism);
-  const hi = same.find((m) => num(m, "parallelism") > parallelism);
+  const sized = pool.filter((m) => has(m, "recordBytes"));
+  let same: Measurement[];
+  let sizeNote = "";
+  if (sized.length) {
+    const dist = (m: Measurement) => Math.abs(Math.log(num(m, "recordBytes") / recordBytes));
+    const best = Math.min(...sized.map(dist));
+    same = sized.filter((m) => dist(m) === best);
+    if (best > 0) sizeNote = `; measured on ${mb(num(same[0]!, "recordBytes"))} records, not ${mb(recordBytes)}`;
+  } else {
+    same = pool;
+    sizeNote = "; no record size given";
+  }
+  const byP = same.filter((m) => has(m, "parallelism")).sort((a, b) => num(a, "parallelism") - num(b, "parallelism"));
+  if (byP.length === 0) {
+    const top = same.reduce((a, b) => (b.value > a.value ? b : a));
+    return { gbps: top.value, basis: `${describe(top)}${sizeNote}; no parallelism given`, exact: false, sources: sourcesOf(top) };
+  }
+  const exactSize = sizeNote === "";
+  const hit = byP.find((m) => num(m, "parallelism") === parallelism);
+  if (hit) return { gbps: hit.value, basis: describe(hit) + sizeNote, exact: exactSize, sources: sourcesOf(hit) };
+  const lo = [...byP].reverse().find((m) => num(m, "parallelism") < parallelism);
+  const hi = byP.find((m) => num(m, "parallelism") > parallelism);
   if (lo && hi) {
     const f = (parallelism - num(lo, "parallelism")) / (num(hi, "parallelism") - num(lo, "parallelism"));
     return {
@@ -69,18 +81,16 @@ export interface MachineRates {
   peakDeviceRead(): Rate | null;
   /** Buffered reads of records wholly resident in the page cache (kernel copies). */
   pageCacheRead(recordBytes: number, parallelism: number): Rate | null;
-  /** Expert-kernel throughput in GB/s of quantized bytes, for this bit width. */
+  /** Expert-kernel throughput in GB/s of quantized bytes, for this bit width: the fastest
+   * variant (what kernel.variant=auto picks) at the nearest thread count not above `threads`. */
   kernel(bits: number, threads: number, backend: string): Rate | null;
-  /** Seconds per layer of a preset's dense part, where a profile states it. */
-  denseLayerS(preset: string, backend: string): { s: number; basis: string; sources: string[] } | null;
 }
 
 export function machineRates(profile: MachineProfile | null): MachineRates {
-  const all = profile?.measurements ?? [];
-  const gbps = all.filter((m) => m.unit === "GB/s");
-  const device = gbps.filter((m) => m.what === "device_read" && m.params.mode !== WARM);
+  const gbps = (profile?.measurements ?? []).filter((m) => m.unit === "GB/s");
+  const device = gbps.filter((m) => m.what === "device_read");
   const random = device.filter((m) => m.params.pattern !== "sequential");
-  const warm = gbps.filter((m) => m.what === "page_cache_read" || (m.what === "device_read" && m.params.mode === WARM));
+  const pageCache = gbps.filter((m) => m.what === "page_cache_read");
 
   return {
     deviceRead(recordBytes, parallelism, mode) {
@@ -96,21 +106,17 @@ export function machineRates(profile: MachineProfile | null): MachineRates {
       return { gbps: best.value, basis: describe(best), exact: true, sources: sourcesOf(best) };
     },
     pageCacheRead(recordBytes, parallelism) {
-      return pickRead(warm, recordBytes, parallelism);
+      return pickRead(pageCache, recordBytes, parallelism);
     },
     kernel(bits, threads, backend) {
-      const pool = gbps
-        .filter((m) => m.what === "kernel" && num(m, "bits") === bits && String(m.params.backend ?? "cpu") === backend)
-        .sort((a, b) => num(a, "threads") - num(b, "threads"));
+      const pool = gbps.filter((m) => m.what === "kernel" && num(m, "bits") === bits && String(m.params.backend ?? "cpu") === backend);
       if (pool.length === 0) return null;
-      const hit = pool.find((m) => num(m, "threads") === threads);
-      const pick = hit ?? [...pool].reverse().find((m) => num(m, "threads") < threads) ?? pool[0]!;
-      const basis = `${bits}-bit ${backend} kernels, ${pick.params.threads} thread${num(pick, "threads") === 1 ? "" : "s"} (${pick.tool})`;
-      return { gbps: pick.value, basis: hit ? basis : `${basis}, standing in for ${threads}`, exact: Boolean(hit), sources: sourcesOf(pick) };
-    },
-    denseLayerS(preset, backend) {
-      const m = all.find((x) => x.what === "dense_layer" && x.params.preset === preset && String(x.params.backend ?? "cpu") === backend && x.unit === "ms");
-      return m ? { s: m.value / 1e3, basis: `${m.value} ms per layer (${m.tool})`, sources: sourcesOf(m) } : null;
+      const counts = [...new Set(pool.map((m) => num(m, "threads")))].sort((a, b) => a - b);
+      const t = [...counts].reverse().find((n) => n <= threads) ?? counts[0]!;
+      const pick = pool.filter((m) => num(m, "threads") === t).reduce((a, b) => (b.value > a.value ? b : a));
+      const variant = pick.params.variant ? ` ${pick.params.variant}` : "";
+      const basis = `${bits}-bit ${backend}${variant} kernels, ${t} thread${t === 1 ? "" : "s"} (${pick.tool})`;
+      return { gbps: pick.value, basis: t === threads ? basis : `${basis}, standing in for ${threads}`, exact: t === threads, sources: sourcesOf(pick) };
     },
   };
 }

@@ -6,7 +6,7 @@ import type { MachineProfile } from "../probe/machine-profile.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { ceilings, type Ceiling } from "./ceilings.ts";
 import { decompose, type Decomposition } from "./decompose.ts";
-import { computeInputs, ioInputs } from "./model-inputs.ts";
+import { computeInputs, ioInputs, type StatedDense } from "./model-inputs.ts";
 import { observationFromRecord, type Observation } from "./observation.ts";
 import { poolObservations } from "./pool-observations.ts";
 import { machineRates, type MachineRates } from "./profile-rates.ts";
@@ -25,10 +25,10 @@ export interface VariantAnalysis {
 }
 
 /** The analysis of one observation against a machine's rates (also used for the paper's). */
-export function analyse(o: Observation, rates: MachineRates, tokS: number[] = o.tokS === null ? [] : [o.tokS]): Omit<VariantAnalysis, "variant" | "runs"> {
+export function analyse(o: Observation, rates: MachineRates, tokS: number[] = o.tokS === null ? [] : [o.tokS], statedDense?: StatedDense): Omit<VariantAnalysis, "variant" | "runs"> {
   const directShare = o.traffic.device > 0 ? o.traffic.directDevice / o.traffic.device : o.setup.direct === "on" ? 1 : 0;
   const io = ioInputs(rates, o.setup, directShare);
-  const cs = ceilings(o, { io, compute: computeInputs(rates, o.setup), peak: rates.peakDeviceRead() });
+  const cs = ceilings(o, { io, compute: computeInputs(rates, o.setup, statedDense), peak: rates.peakDeviceRead() });
   const d = decompose(o, io);
   return { observation: o, tokS, ceilings: cs, decomposition: d, verdict: variantVerdict(d, cs, o.setup.exec), warnings: variantWarnings(o, d, tokS) };
 }
