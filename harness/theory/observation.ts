@@ -78,7 +78,8 @@ export function observationFromRecord(r: RunRecord, denseBitsOf?: (preset: strin
     cpuS: perToken(st, "cpu_s", tokens),
     unattributedS: 0,  // the engine's stage clock gives every instant to a stage
     prefetchIssueS: (st.prefetch_issue_s ?? 0) / tokens,
-    traffic: trafficFromStats(st, tokens, osDevice),
+    // The counters' window opens with the engine, so it also holds resident.bin's first reads.
+    traffic: trafficFromStats(st, tokens, osDevice, (r.spec as { model?: { residentBytes?: number } } | null)?.model?.residentBytes ?? 0),
     contention: contentionOf(setup, env),
     conditions: {
       budgetEnforced: env?.budget?.enforced ?? null,

@@ -22,13 +22,14 @@ export function sourceMix(t: Traffic): { appCache: number; pageCache: number; de
 }
 
 /** From engine counters (stats.h names) over `tokens` tokens; `osDeviceBytes` is what the OS
- * says the process read from the device in the same window (/proc/<pid>/io), when known. */
-export function trafficFromStats(st: Record<string, number>, tokens: number, osDeviceBytes: number | null = null): Traffic {
+ * says the process read from the device in the same window (/proc/<pid>/io), when known, and
+ * `otherBytes` the most of it that may be other files' (the resident weights' first touches). */
+export function trafficFromStats(st: Record<string, number>, tokens: number, osDeviceBytes: number | null = null, otherBytes = 0): Traffic {
   const per = (v: number | undefined) => (v ?? 0) / Math.max(1, tokens);
   const device = per(st.device_bytes);
   const prefetchDevice = per(st.prefetch_device_bytes);
   const record = st.expert_record_bytes ?? 0;
-  const os = osDeviceBytes === null ? null : osDeviceBytes / Math.max(1, tokens);
+  const os = osDeviceBytes === null ? null : Math.max(0, osDeviceBytes - otherBytes) / Math.max(1, tokens);
   return {
     requested: per(st.requested_bytes),
     appCache: per(st.app_cache_bytes),
