@@ -10,7 +10,7 @@ type Analysis = Pick<VariantAnalysis, "variant" | "observation" | "ceilings" | "
 
 const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 const rule = (n: number) => row(Array(n).fill("---"));
-export const fmtMs = (s: number) => (s * 1e3).toFixed(3);
+const fmtMs = (s: number) => (s * 1e3).toFixed(3);
 export const fmtPct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export function fmtTokS(t: number | null): string {

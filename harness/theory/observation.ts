@@ -32,7 +32,6 @@ export interface RunConditions {
   osDeviceBytesPerToken: number | null;  // from /proc/<pid>/io, over the whole run
   attributedDeviceBytesPerToken: number; // what the engine counted as device bytes, same window
   readAmplification: number | null;      // OS device bytes / bytes asked of the OS
-  appHitRate: number | null;
 }
 
 /** The budgets issue's record fields, read structurally (absent on runs without a budget). */
@@ -94,7 +93,6 @@ export function observationFromRecord(r: RunRecord, denseBitsOf?: (preset: strin
       osDeviceBytesPerToken: osDevice === null ? null : osDevice / whole.tokens,
       attributedDeviceBytesPerToken: (whole.device_bytes ?? 0) / whole.tokens,
       readAmplification: env?.counters?.readAmplification ?? null,
-      appHitRate: r.derived?.appHitRate ?? null,
     },
   };
 }

@@ -47,7 +47,6 @@ export function poolObservations(obs: readonly Observation[], tokens: readonly n
       osDeviceBytesPerToken: avgNull((o) => o.conditions.osDeviceBytesPerToken),
       attributedDeviceBytesPerToken: avg((o) => o.conditions.attributedDeviceBytesPerToken),
       readAmplification: avgNull((o) => o.conditions.readAmplification),
-      appHitRate: avgNull((o) => o.conditions.appHitRate),
     },
   };
 }
