@@ -113,7 +113,7 @@ export function flashMoeObservation(pageCacheHitRate: number = FLASH_MOE.pageCac
     },
     contention: { likely: false, why: "16 cores; the paper reports none" },
     conditions: {
-      budgetEnforced: null, budgetNote: null, noisy: null, noiseReasons: [], steady: true,
+      budgetEnforced: null, budgetNote: null, noisy: null, noisyRuns: 0, runs: 1, noiseReasons: [], steady: true,
       osDeviceBytesPerToken: null, attributedDeviceBytesPerToken: (1 - pageCacheHitRate) * requested, readAmplification: null,
     },
   };

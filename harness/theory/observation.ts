@@ -27,7 +27,9 @@ export interface RunConditions {
   budgetEnforced: boolean | null;
   budgetNote: string | null;
   noisy: boolean | null;
-  noiseReasons: string[];
+  noisyRuns: number;                     // of the runs pooled into this observation
+  runs: number;
+  noiseReasons: string[];                // the first noisy run's
   steady: boolean | null;                // the plateau rule found steady state
   osDeviceBytesPerToken: number | null;  // from /proc/<pid>/io, over the whole run
   attributedDeviceBytesPerToken: number; // what the engine counted as device bytes, same window
@@ -88,6 +90,8 @@ export function observationFromRecord(r: RunRecord, denseBitsOf?: (preset: strin
       budgetEnforced: env?.budget?.enforced ?? null,
       budgetNote: env?.budget?.notEnforcedReason ?? null,
       noisy: env?.noise?.noisy ?? null,
+      noisyRuns: env?.noise?.noisy ? 1 : 0,
+      runs: 1,
       noiseReasons: env?.noise?.reasons ?? [],
       steady: r.derived ? r.derived.steady.plateaued : null,
       osDeviceBytesPerToken: osDevice === null ? null : osDevice / whole.tokens,
