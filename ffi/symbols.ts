@@ -44,6 +44,12 @@ export const symbols = {
   tb_pagecache_drop: { args: [ptr], returns: i32 },
   tb_pagecache_resident: { args: [ptr, ptr], returns: i32 },
   tb_pagecache_preread: { args: [ptr, ptr], returns: i32 },
+
+  tb_sim_new: { args: [ptr, ptr], returns: ptr },
+  tb_sim_step: { args: [ptr, f64, ptr], returns: i32 },
+  tb_sim_cancel: { args: [ptr], returns: none },
+  tb_sim_result_json: { args: [ptr], returns: ptr },
+  tb_sim_free: { args: [ptr], returns: none },
 } as const satisfies Record<string, FFIFunction>;
 
 export type SymbolName = keyof typeof symbols;

@@ -80,7 +80,7 @@ describe("invalid experiments", () => {
       expect(r.out).toBe("");
       expect(r.err.split("\n")).toEqual([
         "experiments/x.yaml:3:1: model: missing; expected a mapping",
-        'experiments/x.yaml:4:1: modle: unknown key "modle" (did you mean "model"?); valid keys: name, description, model, workload, machine, pin, engine, sweep, variants, compare',
+        'experiments/x.yaml:4:1: modle: unknown key "modle" (did you mean "model"?); valid keys: name, description, model, workload, machine, pin, engine, sweep, variants, compare, simulate',
         "experiments/x.yaml: 2 errors; nothing was run",
       ]);
     }

@@ -102,6 +102,31 @@ int tb_pagecache_resident(const char *path, double *resident_bytes);
  * cgroup); *bytes_read gets the bytes read. */
 int tb_pagecache_preread(const char *path, double *bytes_read);
 
+/* ---- trace-driven simulation (no I/O) -------------------------------------------------- */
+typedef struct tb_sim tb_sim;
+/* Replay the routing e's configuration describes (model.preset / model.* geometry, routing.*,
+ * run.tokens; cache.scope and io.direct as a run would use them; no model files are opened)
+ * through the policy code of the engine, one cell per {policy, entries} of spec_json:
+ *   {"cells":[{"policy":"lru","entries":16},…], "warmup":0, "threads":0,
+ *    "pagecache":{"model":"off"|"lru"|"2q","bytes":B,"readahead_bytes":R,"active_fraction":0.5}}
+ * entries are per cache (per layer when cache.scope is per-layer); warmup tokens are replayed but
+ * not counted; pagecache.bytes is the page cache available, the application cache included (its
+ * entries × record bytes come out of it); threads 0 = one per CPU. Cells start on worker
+ * threads at once. NULL on error (tb_last_error). */
+tb_sim *tb_sim_new(tb_engine *e, const char *spec_json);
+/* Wait up to budget_ms: TB_MORE while cells run, TB_OK when all are done, or the first failed
+ * cell's error. *progress (may be NULL) gets the fraction of cells done. */
+int tb_sim_step(tb_sim *s, double budget_ms, double *progress);
+/* Cells not started are skipped, running ones stop at a token; tb_sim_step then fails. */
+void tb_sim_cancel(tb_sim *s);
+/* After tb_sim_step returned TB_OK: {"layers","experts","k","tokens","warmup","record_bytes",
+ * "scope","direct","pagecache":{…},"cells":[{"policy","entries","capacity","requests","hits",
+ * "misses","insertions","bypasses","evictions","direct_reads","buffered_reads",
+ * "requested_bytes","page_cache_bytes","device_bytes","readahead_bytes",
+ * "pagecache_capacity_bytes","layer_requests":[…],"layer_hits":[…]}]}. Valid until tb_sim_free. */
+const char *tb_sim_result_json(tb_sim *s);
+void tb_sim_free(tb_sim *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,7 +1,7 @@
 // runs.csv columns for a run's environment (budget, page cache, counters, noise): flat, units in
 // the names; every column is present (empty) for runs without one, so rows line up.
 
-import type { RunEnvironment } from "./run-scope.ts";
+import type { RunEnvironment } from "./run-environment.ts";
 
 type Cell = string | number | boolean | null;
 

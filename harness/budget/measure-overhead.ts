@@ -33,11 +33,13 @@ export async function measureOverhead(o: {
   steps?: number;                       // engine steps before the measurement (default 3)
   stepMs?: number;                      // default 100
   samplePeriodMs?: number;              // default 10
+  timeoutS?: number;                    // default 120
 }): Promise<OverheadMeasurement> {
   const cg = o.driver.create(cgroupName(selfOwner(), o.label), null);
   try {
     const input = { engine: calibrationSettings(o.engine), steps: o.steps ?? 3, stepMs: o.stepMs ?? 100 };
     const proc = Bun.spawn(joinCgroupCommand(cg.procsFile, [...CHILD, JSON.stringify(input)]), { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+    const stderrText = new Response(proc.stderr).text(); // drained as it comes: a full pipe would block the child
     let most = 0;
     let samples = 0;
     const sample = () => {
@@ -46,6 +48,7 @@ export async function measureOverhead(o: {
       samples++;
     };
     const timer = setInterval(sample, o.samplePeriodMs ?? 10);
+    const limit = setTimeout(() => proc.kill("SIGKILL"), (o.timeoutS ?? 120) * 1e3); // a hung open ends the wait
     const reader = proc.stdout.getReader();
     let text = "";
     while (!text.includes("\n")) {
@@ -55,6 +58,7 @@ export async function measureOverhead(o: {
     }
     sample();
     clearInterval(timer);
+    clearTimeout(limit);
     proc.stdin.end();
     await proc.exited;
     const reply = (() => {
@@ -65,7 +69,7 @@ export async function measureOverhead(o: {
       }
     })();
     if (!reply?.ready) {
-      const stderr = (await new Response(proc.stderr).text()).trim();
+      const stderr = (await stderrText).trim();
       const how = proc.signalCode ? `killed by ${proc.signalCode}` : `exit status ${proc.exitCode}`;
       throw new Error(`measuring the runner's fixed overhead failed (${how}): ${reply?.error ?? (stderr.slice(-500) || "no message")}`);
     }

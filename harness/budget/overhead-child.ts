@@ -9,6 +9,7 @@ import { dieWithParent } from "../probe/libc.ts";
 import type { EngineValue } from "../run/child-protocol.ts";
 
 dieWithParent();
+process.on("SIGINT", () => {}); // Ctrl-C reaches the whole process group; the sweep decides what it means
 const input = JSON.parse(process.argv[2] ?? "{}") as { engine: Record<string, EngineValue>; steps: number; stepMs: number };
 const engine = new Engine();
 try {

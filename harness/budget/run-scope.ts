@@ -6,47 +6,19 @@
 import os from "node:os";
 import type { ChildMessage } from "../run/child-protocol.ts";
 import type { ProcessCounters } from "../counters/process-counters.ts";
-import { runCounters, type RunCounters } from "../counters/run-counters.ts";
+import { runCounters } from "../counters/run-counters.ts";
 import { runnableThreads } from "../counters/runnable-threads.ts";
 import { systemSnapshot, type SystemSnapshot } from "../counters/system-snapshot.ts";
-import { judgeNoise, type NoiseVerdict } from "../counters/noise.ts";
-import { modelResidency } from "../pagecache/page-cache-files.ts";
+import { judgeNoise } from "../counters/noise.ts";
+import { modelResidency, type ModelResidency } from "../pagecache/page-cache-files.ts";
 import type { PageCacheReport } from "../pagecache/page-cache-state.ts";
 import type { PageCacheState } from "../pagecache/states.ts";
 import { preparePageCache } from "../pagecache/prepare-in-budget.ts";
 import type { BudgetComposition } from "./compose-budget.ts";
-import type { MechanismKind } from "./detect-mechanism.ts";
 import { joinCgroupCommand } from "./join-command.ts";
 import { cgroupName, selfOwner } from "./owner.ts";
 import type { CgroupDriver, CgroupReading, RemoveReport, RunCgroup } from "./run-cgroup.ts";
-
-/** What a run record keeps about the run's memory, page cache, counters and noise. */
-export interface RunEnvironment {
-  budget: {
-    enforced: boolean;
-    mechanism: MechanismKind | "none";
-    notEnforcedReason?: string;
-    composition: BudgetComposition | null;
-    limitBytes: number | null;          // as the kernel held it
-    peakBytes: number | null;
-    limitHits: number | null;
-    oomKills: number | null;
-    observedOverheadBytes: number | null; // most non-page-cache memory sampled in the cgroup
-    removed: RemoveReport | null;
-  };
-  pageCache: {
-    state: PageCacheState;
-    prepared: PageCacheReport | null;
-    modelBytes: number;
-    residentBeforeBytes: number;        // after the state was produced, before the child started
-    residentAfterBytes: number;         // after the child exited, before the cgroup was emptied
-    chargedBeforeBytes: number | null;  // page cache charged to the run's cgroup at the start
-    chargedAfterBytes: number | null;
-  };
-  counters: RunCounters | null;         // null: the child never opened its measured window
-  noise: NoiseVerdict | null;
-  flags: string[];                      // "budget not enforced", "noisy": one word each, for tables
-}
+import type { RunEnvironment } from "./run-environment.ts";
 
 export interface ScopeOptions {
   driver: CgroupDriver | null;          // null: the run has no cgroup (budget not enforced)
@@ -80,14 +52,16 @@ export async function openRunScope(o: ScopeOptions): Promise<RunScope> {
   if (o.pageCacheState === "as-is" && o.driver) throw new Error(AS_IS_WITH_BUDGET);
   const cgroup = o.driver ? o.driver.create(cgroupName(selfOwner(), o.label), o.limitBytes) : null;
   let prepared: PageCacheReport | null = null;
+  let before: ModelResidency;
+  let chargedBefore: number | null;
   try {
     if (o.pageCacheState !== "as-is") prepared = await preparePageCache({ state: o.pageCacheState, modelDir: o.modelDir, cgroup });
+    before = modelResidency(o.modelDir);
+    chargedBefore = cgroup?.read().fileBytes ?? null;
   } catch (e) {
-    await cgroup?.remove();
+    await cgroup?.remove(); // a scope that does not open leaves nothing behind
     throw e;
   }
-  const before = modelResidency(o.modelDir);
-  const chargedBefore = cgroup?.read().fileBytes ?? null;
   // Pressure stalls: v2 keeps them per cgroup; v1 has only the system-wide /proc/pressure.
   const psiDir = cgroup && cgroup.kind !== "v1" ? cgroup.path : undefined;
   const snap = () => systemSnapshot({ device: o.device ?? null, psiDir });

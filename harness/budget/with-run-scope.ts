@@ -4,7 +4,8 @@
 
 import type { ChildOutcome } from "../run/run-child.ts";
 import { formatSize } from "../util/sizes.ts";
-import type { RunEnvironment, RunScope } from "./run-scope.ts";
+import type { RunEnvironment } from "./run-environment.ts";
+import type { RunScope } from "./run-scope.ts";
 
 export async function withRunScope(
   begin: () => Promise<RunScope | null>,

@@ -2,14 +2,14 @@
 // where each bar and the plot area landed (pixels) so callers and tests can check the drawing.
 
 import { createCanvas } from "@napi-rs/canvas";
-import { Chart, registerables, type ChartConfiguration } from "chart.js";
+import { Chart, registerables, type ChartConfiguration, type ChartType } from "chart.js";
 
 Chart.register(...registerables);
 
 export interface DrawnBar { dataset: number; index: number; x: number; y: number; base: number; width: number } // pixels
 
-export async function renderPng(
-  config: ChartConfiguration<"bar">,
+export async function renderPng<T extends ChartType = "bar">(
+  config: ChartConfiguration<T>,
   size = { width: 900, height: 450 },
 ): Promise<{ png: Buffer; bars: DrawnBar[]; area: { top: number; bottom: number; left: number; right: number } }> {
   const canvas = createCanvas(size.width, size.height);

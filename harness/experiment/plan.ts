@@ -1,6 +1,7 @@
 // The expanded plan: what an experiment file asks for, as a list of fully resolved runs in
 // the order they run. This is the contract between validation and whatever executes runs.
 import type { Value, Comparison } from "./schema.ts";
+import type { SimulateSection } from "../sim/simulate-section.ts";
 import type { PageCacheState } from "../pagecache/states.ts";
 
 /** A size on the emulated machine and on this one (× s, or the same where it does not scale). */
@@ -57,4 +58,5 @@ export interface Plan {
   repeats: number;
   runs: RunSpec[];            // repeats interleaved: c1#1 c2#1 … c1#2 c2#2 …
   compare: Comparison[];
+  simulate?: SimulateSection;  // the file's simulate: section, for `bun run simulate`
 }

@@ -8,6 +8,7 @@ import { producePageCacheState } from "./page-cache-state.ts";
 import type { PageCacheState } from "./states.ts";
 
 dieWithParent();
+process.on("SIGINT", () => {}); // Ctrl-C reaches the whole process group; the sweep decides what it means
 const input = JSON.parse(await Bun.stdin.text()) as { state: PageCacheState; modelDir: string };
 try {
   const report = await producePageCacheState(input.state, input.modelDir);

@@ -9,8 +9,10 @@ import { PROFILE_SNAPSHOT } from "../probe/ensure-probe.ts";
 import type { MachineProfile } from "../probe/machine-profile.ts";
 import { reportCharts } from "../charts/chart-configs.ts";
 import { renderPng } from "../charts/render-png.ts";
-import { summarize } from "./summarize.ts";
+import { summarize, type ResultSummary } from "./summarize.ts";
 import { reportMarkdown } from "./report-markdown.ts";
+import { bottleneckSections } from "../theory/bottleneck-sections.ts";
+import { presetDenseBits } from "../theory/preset-dense-bits.ts";
 
 export const REPORT_FILE = "report.md";
 
@@ -19,7 +21,7 @@ function writeAtomic(path: string, data: string | Buffer) {
   renameSync(`${path}.tmp`, path);
 }
 
-export async function renderReport(dir: string): Promise<{ report: string; charts: string[] }> {
+export async function renderReport(dir: string): Promise<{ report: string; charts: string[]; summary: ResultSummary }> {
   const jsonl = join(dir, RUNS_JSONL);
   if (!existsSync(jsonl)) throw new Error(`${dir}: no ${RUNS_JSONL} here — not a result directory`);
   const { records } = readRecords(jsonl);
@@ -39,6 +41,7 @@ export async function renderReport(dir: string): Promise<{ report: string; chart
   const report = join(dir, REPORT_FILE);
   const probe = (profile?.measurements ?? []).filter((m) => m.what === "device_read");
   const planned = readSweepManifest(dir)?.specHashes.length ?? null;
-  writeAtomic(report, reportMarkdown({ dir, summary, records, planned, charts, probe }));
-  return { report, charts: written };
+  const sections = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits });
+  writeAtomic(report, reportMarkdown({ dir, summary, records, planned, charts, probe, sections }));
+  return { report, charts: written, summary };
 }

@@ -23,6 +23,7 @@ export interface ReportInput {
   planned: number | null;             // runs in the plan (sweep.json), if known
   charts: ChartSpec[];
   probe: Measurement[];               // device read measurements the ceiling came from
+  sections?: string[];                // further sections' lines (harness/theory), before the warnings
 }
 
 export function reportMarkdown(r: ReportInput): string {
@@ -72,6 +73,8 @@ export function reportMarkdown(r: ReportInput): string {
   }
   out.push("", "Stage times are wall-clock per token over whole runs, warm-up included.", "");
   for (const c of r.charts.slice(1)) out.push(`![${c.title}](charts/${c.id}.png)`, "");
+
+  if (r.sections?.length) out.push(...r.sections);
 
   const warnings: string[] = [];
   for (const v of s.variants) {

@@ -6,7 +6,7 @@ import type { ChildOutcome } from "../run/run-child.ts";
 import { deriveMetrics } from "./derive-metrics.ts";
 import { RUN_RECORD_SCHEMA, type RunRecord } from "./run-record.ts";
 import { specHash } from "./spec-hash.ts";
-import type { RunEnvironment } from "../budget/run-scope.ts";
+import type { RunEnvironment } from "../budget/run-environment.ts";
 
 export type RecordContext = Omit<RunRecord["context"], "engineAbi"> & { engineAbi: number | null };
 

@@ -3,7 +3,7 @@
 
 import type { MachineContext } from "./machine-context.ts";
 import type { DerivedMetrics } from "./derive-metrics.ts";
-import type { RunEnvironment } from "../budget/run-scope.ts";
+import type { RunEnvironment } from "../budget/run-environment.ts";
 
 export const RUN_RECORD_SCHEMA = 1;
 

@@ -24,6 +24,7 @@ export type ChildOutcome =
 const STDERR_TAIL = 2000; // characters of the child's stderr kept with a failure
 
 export async function runChild(o: RunChildOptions): Promise<ChildOutcome> {
+  if (o.signal?.aborted) return { status: "interrupted" }; // e.g. Ctrl-C while the run's budget was being prepared
   const proc = Bun.spawn([...(o.command ?? CHILD_COMMAND)], {
     stdin: Buffer.from(JSON.stringify(o.input)),
     stdout: "pipe",

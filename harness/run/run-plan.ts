@@ -91,6 +91,7 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
     runs,
     resultsRoot: resultsRoot(io.root),
     source: plan.file,
+    compare: plan.compare,
     fresh: io.fresh,
     progress,
     context: { git: gitRevision(io.root), engineAbi, bun: Bun.version, machine: machineContext(models.values().next().value) },
@@ -102,7 +103,12 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
   appendDrift(result.dir, { before, after, changes });
   if (after) for (const line of describeDrift(changes)) progress.note(line);
 
-  const { report } = await renderReport(result.dir);
+  const { report, summary } = await renderReport(result.dir);
+  for (const v of summary.variants) {
+    const t = v.tokS;
+    const ceiling = v.ioCeilingTokS ? `, I/O ceiling ${v.ioCeilingTokS.toFixed(2)}` : "";
+    io.out(`${v.variant}: ${t ? `${t.median.toFixed(2)} tok/s [${t.min.toFixed(2)}–${t.max.toFixed(2)}] over ${t.n} runs` : "no successful run"}${ceiling}${v.failures.length ? `, ${v.failures.length} failed` : ""}`);
+  }
   const records = readRecords(join(result.dir, RUNS_JSONL)).records;
   const failed = records.filter((r) => r.status === "failed").length;
   const shown = shownPath(result.dir);

@@ -9,6 +9,7 @@ import { makeRecord, runHash, type RecordContext } from "../results/make-record.
 import { openResultsDir, RUNS_CSV, RUNS_JSONL } from "../results/results-dir.ts";
 import { specHash } from "../results/spec-hash.ts";
 import type { RunRecord } from "../results/run-record.ts";
+import type { Comparison } from "../experiment/schema.ts";
 import { interleave, type PlannedRun } from "./planned-run.ts";
 import { CHILD_COMMAND, runChild } from "./run-child.ts";
 import type { Budgets } from "../budget/budgets.ts";
@@ -21,6 +22,7 @@ export interface SweepOptions {
   resultsRoot: string;             // results/ of the checkout
   context: RecordContext;          // git, machine, engine ABI: gathered once per sweep
   source?: string;                 // the experiment file, for sweep.json
+  compare?: Comparison[];          // the plan's comparisons, for sweep.json
   fresh?: boolean;                 // start a new result set even if this plan has one
   onResultsDir?: (dir: string) => void; // called once the result directory is known
   childCommand?: readonly string[];
@@ -54,7 +56,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const hashes = runs.map(runHash);
   const { dir, resumed } = openResultsDir({
     root: o.resultsRoot,
-    manifest: { experiment: o.experiment, planHash: specHash(hashes), specHashes: hashes, source: o.source },
+    manifest: { experiment: o.experiment, planHash: specHash(hashes), specHashes: hashes, source: o.source, ...(o.compare?.length ? { compare: o.compare } : {}) },
     fresh: o.fresh,
   });
   o.onResultsDir?.(dir);

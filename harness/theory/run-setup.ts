@@ -1,0 +1,81 @@
+// What the time model needs to know about a configuration — geometry, pipeline, parallelism —
+// read from a stored run (its spec, resolved engine config and counters) or written by hand for
+// another machine's observation.
+
+import type { RunRecord } from "../results/run-record.ts";
+
+export type ExecMode = "serial" | "overlapped";
+export type DirectMode = "off" | "on" | "first-touch";
+
+export interface RunSetup {
+  preset: string;
+  layers: number;               // layers per token (L of the scale model)
+  k: number;                    // routed experts per token and layer
+  recordBytes: number;          // one routed expert record
+  bits: number;                 // expert weight bits
+  denseBits: number | null;     // resident dense weight bits; null: not recorded
+  denseBytesPerLayer: number;   // one pass over a layer's resident dense matrices
+  densePasses: number;          // dense.passes
+  sharedBytesPerLayer: number;  // the shared expert's weights (0: none, or unknown)
+  exec: ExecMode;
+  ioEngine: string;
+  ioThreads: number;
+  chunkBytes: number;           // io.chunk; 0 = whole records
+  direct: DirectMode;
+  computeThreads: number;
+  backend: string;              // compute backend: "cpu", "metal", …
+  cores: number;                // logical CPUs of the machine that ran it
+}
+
+/** Reads in flight a layer can have: one per record (or chunk), at most the I/O workers. */
+export function chunksPerRecord(s: Pick<RunSetup, "chunkBytes" | "recordBytes">): number {
+  return s.chunkBytes > 0 ? Math.ceil(s.recordBytes / s.chunkBytes) : 1;
+}
+
+export function readParallelism(s: RunSetup, reads = s.k): number {
+  return Math.max(1, Math.min(s.ioThreads, reads * chunksPerRecord(s)));
+}
+
+const str = (v: unknown, d: string) => (typeof v === "string" && v ? v : d);
+const int = (v: unknown, d: number) => (typeof v === "number" && Number.isFinite(v) ? v : d);
+
+interface SpecLike {
+  model?: { preset?: string; layers?: number; bits?: number; residentBytes?: number; recordBytes?: number };
+  workload?: { k?: number };
+}
+
+/** The setup of a stored run. Geometry the record leaves as "the preset's" (-1) comes from
+ * `denseBitsOf(preset)` when the caller can look presets up. */
+export function setupFromRecord(r: RunRecord, denseBitsOf?: (preset: string) => number | null): RunSetup {
+  const st = r.samples?.stats ?? {};
+  const cfg = { ...(r.engine ?? {}), ...(r.samples?.config ?? {}) } as Record<string, unknown>;
+  const spec = (r.spec ?? {}) as SpecLike;
+  const tokens = Math.max(1, st.tokens ?? 1);
+  const layers = st.layers_run ? st.layers_run / tokens : int(spec.model?.layers, int(cfg["model.layers"], 1));
+  const k = st.requests && st.layers_run ? st.requests / st.layers_run : int(spec.workload?.k, int(cfg["routing.k"], 1));
+  const preset = str(cfg["model.preset"], str(spec.model?.preset, ""));
+  const recordBytes = st.expert_record_bytes ?? int(spec.model?.recordBytes, 0);
+  const denseBytesPerLayer = st.dense_bytes_per_layer ?? 0;
+  const configuredDense = int(cfg["model.dense_bits"], -1);
+  // The resident file holds each layer's dense matrices and its shared expert.
+  const residentPerLayer = spec.model?.residentBytes && spec.model.layers ? spec.model.residentBytes / spec.model.layers : 0;
+  return {
+    preset,
+    layers,
+    k,
+    recordBytes,
+    bits: int(spec.model?.bits, int(cfg["model.bits"], 0)),
+    denseBits: configuredDense > 0 ? configuredDense : (denseBitsOf?.(preset) ?? null),
+    denseBytesPerLayer,
+    densePasses: int(cfg["dense.passes"], 1),
+    sharedBytesPerLayer: Math.max(0, residentPerLayer - denseBytesPerLayer),
+    exec: cfg["exec.mode"] === "overlapped" ? "overlapped" : "serial",
+    ioEngine: str(cfg["io.engine"], "pread"),
+    ioThreads: int(cfg["io.threads"], 1),
+    chunkBytes: int(cfg["io.chunk"], 0),
+    direct: (["on", "first-touch"].includes(String(cfg["io.direct"])) ? cfg["io.direct"] : "off") as DirectMode,
+    computeThreads: int(cfg["compute.threads"], 1),
+    backend: str(cfg["compute.backend"], "cpu"),
+    cores: r.context?.machine?.cores ?? 1,
+  };
+}
