@@ -24,7 +24,7 @@ function whyLines(r: ComparisonResult, a: Decomposition, b: Decomposition): stri
   out.push("");
   if (movers.length && delta !== 0)
     out.push(`${r.b} takes ${ms(Math.abs(delta))} ms per token ${delta < 0 ? "less" : "more"} than ${r.a}, mostly in ${movers.map((m) => `${PART_LABELS[m.id]} (${msSigned(m.d)} ms)`).join(" and ")}.`);
-  out.push("Decompositions cover whole runs, warm-up included; the change above is over the measured tokens after warm-up.");
+  out.push(`Decompositions cover ${a.window === b.window ? a.window : `${a.window} (${r.a}) and ${b.window} (${r.b})`}; the change above is over the measured tokens after warm-up.`);
   return out;
 }
 

@@ -114,7 +114,7 @@ export function flashMoeObservation(pageCacheHitRate: number = FLASH_MOE.pageCac
     contention: { likely: false, why: "16 cores; the paper reports none" },
     conditions: {
       budgetEnforced: null, budgetNote: null, noisy: null, noiseReasons: [], steady: true,
-      osDeviceBytesPerToken: null, readAmplification: null, appHitRate: 0,
+      osDeviceBytesPerToken: null, attributedDeviceBytesPerToken: (1 - pageCacheHitRate) * requested, readAmplification: null, appHitRate: 0,
     },
   };
 }

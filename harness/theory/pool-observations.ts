@@ -45,6 +45,7 @@ export function poolObservations(obs: readonly Observation[], tokens: readonly n
       noiseReasons: [...new Set(obs.flatMap((o) => o.conditions.noiseReasons))],
       steady: all((c) => c.steady),
       osDeviceBytesPerToken: avgNull((o) => o.conditions.osDeviceBytesPerToken),
+      attributedDeviceBytesPerToken: avg((o) => o.conditions.attributedDeviceBytesPerToken),
       readAmplification: avgNull((o) => o.conditions.readAmplification),
       appHitRate: avgNull((o) => o.conditions.appHitRate),
     },
