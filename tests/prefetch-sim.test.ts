@@ -37,11 +37,9 @@ async function both(policy: string, entries: number, settings: Record<string, Ke
     pagecache: { model: "off", bytes: 0, readahead_bytes: 0, active_fraction: 0.5 },
   });
   const cell = sim.cells[0]!;
-  return {
-    engine: Object.fromEntries(COUNTS.map(([c, s]) => [c, run[s]])),
-    simulator: Object.fromEntries(COUNTS.map(([c]) => [c, cell[c]])),
-    late: run.app_late,
-  };
+  const engine: Record<string, number | undefined> = Object.fromEntries(COUNTS.map(([c, s]) => [c, run[s]]));
+  const simulator: Record<string, number | undefined> = Object.fromEntries(COUNTS.map(([c]) => [c, cell[c]]));
+  return { engine, simulator, late: run.app_late };
 }
 
 const policies = engineDescription().policies.map((p) => p.name).filter((p) => p !== "none");
