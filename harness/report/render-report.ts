@@ -13,6 +13,7 @@ import { summarize } from "./summarize.ts";
 import { reportMarkdown } from "./report-markdown.ts";
 import { bottleneckSections } from "../theory/bottleneck-sections.ts";
 import { presetDenseBits } from "../theory/preset-dense-bits.ts";
+import { environmentSections } from "../budget/environment-section.ts";
 
 export const REPORT_FILE = "report.md";
 
@@ -42,6 +43,7 @@ export async function renderReport(dir: string): Promise<{ report: string; chart
   const probe = (profile?.measurements ?? []).filter((m) => m.what === "device_read");
   const planned = readSweepManifest(dir)?.specHashes.length ?? null;
   const sections = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits });
+  sections.push(...environmentSections(dir, records)); // budgets, page cache, noise, drift (harness/budget)
   writeAtomic(report, reportMarkdown({ dir, summary, records, planned, charts, probe, sections }));
   return { report, charts: written };
 }
