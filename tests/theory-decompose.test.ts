@@ -85,6 +85,9 @@ describe("decompose", () => {
     const d = run({ ...ALL_DEVICE, environment });
     expect(d.amplificationS! / MS).toBeCloseTo(2, 9);       // 4 MB beyond the 64 asked, at 2 GB/s
     expect(ms(d, "ioInefficiency")).toBeCloseTo(5, 9);       // amplification is inside it
+    // The window also holds the resident weights' first reads: at most their size is not readahead.
+    const withResident = run({ ...ALL_DEVICE, environment, residentBytes: 100 * 2e6 });
+    expect(withResident.amplificationS! / MS).toBeCloseTo(1, 9);
   });
 
   test("reads faster than the ceiling leave a negative remainder and say so", () => {

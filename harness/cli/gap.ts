@@ -11,6 +11,7 @@ import type { MachineProfile } from "../probe/machine-profile.ts";
 import { bottleneckSections } from "../theory/bottleneck-sections.ts";
 import { FLASH_MOE_GAP_DOC, flashMoeGapReport } from "../theory/flash-moe-gap.ts";
 import { presetDenseBits } from "../theory/preset-dense-bits.ts";
+import { readPredictions } from "../theory/predict-plan.ts";
 
 function resolveDir(arg: string): string {
   if (existsSync(join(arg, RUNS_JSONL))) return arg;
@@ -36,7 +37,7 @@ try {
     const snapshot = join(dir, PROFILE_SNAPSHOT);
     const profile = existsSync(snapshot) ? (JSON.parse(readFileSync(snapshot, "utf8")) as MachineProfile) : null;
     const { records } = readRecords(join(dir, RUNS_JSONL));
-    const lines = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits });
+    const lines = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir) });
     console.log([`# ${readSweepManifest(dir)?.experiment ?? dir}: bottlenecks`, "", ...lines].join("\n"));
   }
 } catch (err) {

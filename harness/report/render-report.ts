@@ -9,10 +9,11 @@ import { PROFILE_SNAPSHOT } from "../probe/ensure-probe.ts";
 import type { MachineProfile } from "../probe/machine-profile.ts";
 import { reportCharts } from "../charts/chart-configs.ts";
 import { renderPng } from "../charts/render-png.ts";
-import { summarize } from "./summarize.ts";
+import { summarize, type ResultSummary } from "./summarize.ts";
 import { reportMarkdown } from "./report-markdown.ts";
 import { bottleneckSections } from "../theory/bottleneck-sections.ts";
 import { presetDenseBits } from "../theory/preset-dense-bits.ts";
+import { readPredictions } from "../theory/predict-plan.ts";
 import { environmentSections } from "../budget/environment-section.ts";
 
 export const REPORT_FILE = "report.md";
@@ -22,7 +23,7 @@ function writeAtomic(path: string, data: string | Buffer) {
   renameSync(`${path}.tmp`, path);
 }
 
-export async function renderReport(dir: string): Promise<{ report: string; charts: string[] }> {
+export async function renderReport(dir: string): Promise<{ report: string; charts: string[]; summary: ResultSummary }> {
   const jsonl = join(dir, RUNS_JSONL);
   if (!existsSync(jsonl)) throw new Error(`${dir}: no ${RUNS_JSONL} here — not a result directory`);
   const { records } = readRecords(jsonl);
@@ -42,8 +43,8 @@ export async function renderReport(dir: string): Promise<{ report: string; chart
   const report = join(dir, REPORT_FILE);
   const probe = (profile?.measurements ?? []).filter((m) => m.what === "device_read");
   const planned = readSweepManifest(dir)?.specHashes.length ?? null;
-  const sections = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits });
+  const sections = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir) });
   sections.push(...environmentSections(dir, records)); // budgets, page cache, noise, drift (harness/budget)
   writeAtomic(report, reportMarkdown({ dir, summary, records, planned, charts, probe, sections }));
-  return { report, charts: written };
+  return { report, charts: written, summary };
 }

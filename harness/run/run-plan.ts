@@ -111,7 +111,12 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
     progress.note(`page-cache model check not written: ${(e as Error).message}`);
   }
 
-  const { report } = await renderReport(result.dir);
+  const { report, summary } = await renderReport(result.dir);
+  for (const v of summary.variants) {
+    const t = v.tokS;
+    const ceiling = v.ioCeilingTokS ? `, I/O ceiling ${v.ioCeilingTokS.toFixed(2)}` : "";
+    io.out(`${v.variant}: ${t ? `${t.median.toFixed(2)} tok/s [${t.min.toFixed(2)}–${t.max.toFixed(2)}] over ${t.n} runs` : "no successful run"}${ceiling}${v.failures.length ? `, ${v.failures.length} failed` : ""}`);
+  }
   const records = readRecords(join(result.dir, RUNS_JSONL)).records;
   const failed = records.filter((r) => r.status === "failed").length;
   const shown = shownPath(result.dir);

@@ -2,6 +2,8 @@
 // read from a stored run (its spec, resolved engine config and counters) or written by hand for
 // another machine's observation.
 
+import type { Geometry } from "../../ffi/index.ts";
+import type { RunSpec } from "../experiment/plan.ts";
 import type { RunRecord } from "../results/run-record.ts";
 
 export type ExecMode = "serial" | "overlapped";
@@ -77,5 +79,42 @@ export function setupFromRecord(r: RunRecord, denseBitsOf?: (preset: string) => 
     computeThreads: int(cfg["compute.threads"], 1),
     backend: str(cfg["compute.backend"], "cpu"),
     cores: r.context?.machine?.cores ?? 1,
+  };
+}
+
+/** Bytes of a quantized rows × cols matrix: packed weights plus a bf16 scale and bias per group
+ * (engine-c tb_qmatrix_bytes). */
+export const qmatrixBytes = (rows: number, cols: number, bits: number, group: number) =>
+  (rows * cols * bits) / 8 + 2 * rows * (cols / group) * 2;
+
+/** The setup of a planned configuration, before any run: `g` is its preset's geometry (the
+ * engine's describe()), overridden by the spec's engine keys where they are set. */
+export function setupFromSpec(spec: RunSpec, g: Geometry, cores: number): RunSetup {
+  const e = spec.engine as Record<string, unknown>;
+  const set = (key: string, d: number) => (typeof e[key] === "number" && (e[key] as number) > 0 ? (e[key] as number) : d);
+  const hidden = set("model.hidden", g.hidden);
+  const group = set("model.group", g.group);
+  const denseBits = set("model.dense_bits", g.dense_bits);
+  const sharedFfn = typeof e["model.shared_ffn"] === "number" && (e["model.shared_ffn"] as number) >= 0 ? (e["model.shared_ffn"] as number) : g.shared_ffn;
+  const denseMatrices = set("model.dense_matrices", g.dense_matrices);
+  const shared = sharedFfn > 0 ? 2 * qmatrixBytes(sharedFfn, hidden, denseBits, group) + qmatrixBytes(hidden, sharedFfn, denseBits, group) : 0;
+  return {
+    preset: spec.model.preset,
+    layers: spec.model.layers,
+    k: spec.workload.k,
+    recordBytes: spec.model.recordBytes,
+    bits: spec.model.bits,
+    denseBits,
+    denseBytesPerLayer: denseMatrices * qmatrixBytes(hidden, hidden, denseBits, group),
+    densePasses: int(e["dense.passes"], 1),
+    sharedBytesPerLayer: shared,
+    exec: e["exec.mode"] === "overlapped" ? "overlapped" : "serial",
+    ioEngine: str(e["io.engine"], "pread"),
+    ioThreads: int(e["io.threads"], 1),
+    chunkBytes: int(e["io.chunk"], 0),
+    direct: (["on", "first-touch"].includes(String(e["io.direct"])) ? e["io.direct"] : "off") as DirectMode,
+    computeThreads: int(e["compute.threads"], 1),
+    backend: str(e["compute.backend"], "cpu"),
+    cores,
   };
 }
