@@ -11,6 +11,7 @@ import { RUNS_JSONL } from "../results/results-dir.ts";
 import { defaultProfilePath, type MachineProfile } from "../probe/machine-profile.ts";
 import { ensureQuickProbe, snapshotProfile } from "../probe/ensure-probe.ts";
 import { renderReport } from "../report/render-report.ts";
+import { writeSummary } from "../flagship/summary-of-dir.ts";
 import type { PlannedRun } from "./planned-run.ts";
 import { modelKey, prepareModels } from "./prepare-models.ts";
 import { runSweep } from "./sweep.ts";
@@ -126,6 +127,8 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
     io.out(`Run \`bun run experiment ${file}\` again to resume where it stopped (--fresh starts a new result set).`);
     return EXIT_INTERRUPTED;
   }
+  // Published comparisons end with their summary: intervals, verdicts and the mechanism.
+  if (plan.compare.length) for (const line of ["", ...writeSummary(result.dir), ""]) io.out(line);
   io.out(`${records.length} runs recorded in ${shown}${failed ? `, ${failed} failed` : ""}; report: ${shownPath(report)}`);
   return failed ? EXIT_RUNS_FAILED : 0;
 }
