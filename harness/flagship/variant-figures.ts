@@ -48,8 +48,10 @@ export function interval(values: readonly number[]): Interval {
   return { mean: values.length ? mean(values) : NaN, low: ci?.low ?? null, high: ci?.high ?? null, n: values.length };
 }
 
+// For tok/s → ms and the like: an interval reaching zero or below has no finite image.
 const mapInterval = (i: Interval, f: (x: number) => number): Interval => {
-  const [a, b] = [i.low === null ? null : f(i.low), i.high === null ? null : f(i.high)];
+  const usable = i.low !== null && i.high !== null && i.low > 0;
+  const [a, b] = usable ? [f(i.low!), f(i.high!)] : [null, null];
   return { mean: f(i.mean), low: a === null || b === null ? null : Math.min(a, b), high: a === null || b === null ? null : Math.max(a, b), n: i.n };
 };
 
