@@ -32,6 +32,9 @@ export const symbols = {
   tb_layer_stat_count: { args: [], returns: i32 },
   tb_layer_stat_name: { args: [i32], returns: ptr },
   tb_layer_stats_read: { args: [ptr, ptr, i32], returns: i32 },
+  tb_token_counter_count: { args: [], returns: i32 },
+  tb_token_counter_name: { args: [i32], returns: ptr },
+  tb_token_counters_read: { args: [ptr, ptr, i32], returns: i32 },
   tb_output_hash: { args: [ptr], returns: ptr },
 
   tb_gen_begin: { args: [ptr], returns: i32 },
@@ -40,6 +43,16 @@ export const symbols = {
   tb_model_import: { args: [ptr, ptr, i32, i32, ptr], returns: i32 },
 
   tb_routing_write: { args: [ptr, ptr], returns: i32 },
+
+  tb_pagecache_drop: { args: [ptr], returns: i32 },
+  tb_pagecache_resident: { args: [ptr, ptr], returns: i32 },
+  tb_pagecache_preread: { args: [ptr, ptr], returns: i32 },
+
+  tb_sim_new: { args: [ptr, ptr], returns: ptr },
+  tb_sim_step: { args: [ptr, f64, ptr], returns: i32 },
+  tb_sim_cancel: { args: [ptr], returns: none },
+  tb_sim_result_json: { args: [ptr], returns: ptr },
+  tb_sim_free: { args: [ptr], returns: none },
 } as const satisfies Record<string, FFIFunction>;
 
 export type SymbolName = keyof typeof symbols;

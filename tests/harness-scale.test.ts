@@ -16,10 +16,11 @@ describe("emulated → physical", () => {
     expect(r.machine.ram).toEqual({ emulated: 48e9, physical: Math.round(48e9 * s), unit: "bytes" });
   });
 
-  test("the machine defaults to the paper's: 35 GB page cache, 5.5 GB resident, 48 GB RAM, strict", () => {
+  test("the machine defaults to the paper's: 35 GB page cache, 5.5 GB resident, 48 GB RAM, strict, cold", () => {
     const r = plan(qwen(60)).runs[0]!;
     expect(r.machine).toEqual({
       enforce: "strict",
+      page_cache_state: "cold",
       page_cache: { emulated: 35e9, physical: 35e9, unit: "bytes" },
       resident: { emulated: 5.5e9, physical: 5.5e9, unit: "bytes" },
       ram: { emulated: 48e9, physical: 48e9, unit: "bytes" },

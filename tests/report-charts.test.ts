@@ -71,7 +71,7 @@ test("tok/s bars are drawn at heights proportional to the medians, beside the ce
     for (let y = 0; y < Math.floor(b.y) - 2; y++)
       expect(img.at(Math.round(b.x + b.width / 3), y).every((v, i) => Math.abs(v - want[i]!) <= 3)).toBe(false);
   }
-});
+}, 20_000);
 
 test("the stage chart stacks each stage at its share of the bar", async () => {
   const { png, bars, area } = await renderPng(stageChart(summary).config);
@@ -85,7 +85,7 @@ test("the stage chart stacks each stage at its share of the bar", async () => {
   expectRatio(wait[1]!, expert[1]!, 0.5); // 1 ms vs 2 ms
   expectRatio(wait[2]!, wait[0]!, 2);     // 8 ms vs 4 ms
   expectRatio(dense[2]!, dense[0]!, 2);   // 2 ms vs 1 ms
-});
+}, 20_000);
 
 test("a blank summary still renders (no bars, no crash)", async () => {
   const { png, bars } = await renderPng(tokSChart({ experiment: "e", deviceReadGbps: null, variants: [] }).config);

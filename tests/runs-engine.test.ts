@@ -118,8 +118,9 @@ test("a crashed run and an engine error are recorded as failed while the sweep g
 test("a killed harness leaves no run behind, and re-running resumes without repeating runs", async () => {
   const file = experiment("runs-resume", "  a: { cache.policy: lru, cache.entries: 8 }\n  b: { cache.policy: none }\n", { tokens: 150, repeats: 2, slow: 4 });
   const p = cli([file]);
-  // mid-sweep: a run recorded and the next one's child running
-  await waitFor(() => setsOf("runs-resume").some((d) => lines(d).length >= 1) && childrenOf(p.pid).length > 0, 30_000);
+  // mid-sweep: a run recorded and the next one's child running (not its page-cache preparation)
+  const runChildOf = (pid: number) => childrenOf(pid).some((k) => readFileSync(`/proc/${k}/cmdline`, "utf8").includes("harness/run/child.ts"));
+  await waitFor(() => setsOf("runs-resume").some((d) => lines(d).length >= 1) && runChildOf(p.pid), 30_000);
   const kids = childrenOf(p.pid);
   expect(kids.map((k) => readFileSync(`/proc/${k}/cmdline`, "utf8"))).toEqual([expect.stringContaining("harness/run/child.ts")]);
   p.kill("SIGKILL");

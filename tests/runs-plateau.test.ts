@@ -69,7 +69,7 @@ describe("findPlateau", () => {
 
   test("defaults are stated in the result", () => {
     const r = findPlateau(series(100, () => 1));
-    expect(r.settings).toEqual({ window: 16, tolerance: 0.05, minTokens: 0 });
+    expect(r.settings).toEqual({ window: 16, tolerance: 0.1, minTokens: 0 });
   });
 });
 

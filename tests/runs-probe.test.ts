@@ -34,7 +34,7 @@ test("quick probe measures every mode at every parallelism", async () => {
     expect(Number.isFinite(m.value)).toBe(true);
     expect(Math.min(...m.samples) <= m.value && m.value <= Math.max(...m.samples)).toBe(true);
   }
-});
+}, 20_000);
 
 test("a directory without layer files is an error naming it", async () => {
   await expect(quickProbe({ modelDir: root, recordBytes: RECORD, parallelism: [1] })).rejects.toThrow(/no layer_XX\.bin/);
@@ -62,7 +62,7 @@ test("the profile keeps measurements by key and is probed only for what is missi
   expect(new Set(keys).size).toBe(keys.length); // replaced, never duplicated
   expect(keys).toEqual(expect.arrayContaining(["buffered-cold/1", "buffered-cold/3"]));
   expect(JSON.parse(readFileSync(path, "utf8")).measurements).toHaveLength(keys.length);
-});
+}, 20_000);
 
 test("peakDeviceReadGbps prefers the record size asked for", () => {
   const m = (recordBytes: number, value: number) => ({ what: "device_read", params: { recordBytes, parallelism: 1, mode: "direct" }, value, unit: "GB/s", samples: [value], tool: "t", measuredAt: "" });

@@ -41,6 +41,9 @@ function quiet(onFinished?: (n: number) => void): SweepProgress & { lines: strin
   };
 }
 
+// Each run starts a Bun process: on a busy two-core machine a sweep takes seconds.
+const SWEEP_TIMEOUT_MS = 30_000;
+
 const sweep = (o: Partial<SweepOptions> & Pick<SweepOptions, "experiment" | "runs">) =>
   runSweep({ resultsRoot: root, context, childCommand: fakeChild, handleSigint: false, progress: quiet(), ...o });
 
@@ -64,7 +67,7 @@ test("a crashed run and a failed run are recorded and the sweep goes on", async 
   expect(records[0]!.derived?.tokens).toBe(8);
   const csv = parse(readFileSync(join(r.dir, "runs.csv")), { columns: true }) as Record<string, string>[];
   expect(csv.map((row) => row.failure_signal)).toEqual(["", "SIGABRT", "", "", "SIGABRT", ""]);
-});
+}, SWEEP_TIMEOUT_MS);
 
 test("an interrupted sweep resumes without repeating recorded runs", async () => {
   const runs = plan({ a: {}, b: {} }, 2);
@@ -85,18 +88,18 @@ test("an interrupted sweep resumes without repeating recorded runs", async () =>
   const fresh = await sweep({ experiment: "resume", runs, fresh: true });
   expect(fresh.dir).not.toBe(first.dir);
   expect(fresh).toMatchObject({ resumed: false, ran: 4 });
-});
+}, SWEEP_TIMEOUT_MS);
 
 test("a changed plan starts a new result set", async () => {
   const a = await sweep({ experiment: "changed", runs: plan({ a: {} }, 1) });
   const b = await sweep({ experiment: "changed", runs: plan({ a: { "fake.token_ms": 2 } }, 1) });
   expect(b.dir).not.toBe(a.dir);
   expect(b.resumed).toBe(false);
-});
+}, SWEEP_TIMEOUT_MS);
 
 test("a run past its time limit is killed and recorded as a timeout", async () => {
   const runs = plan({ slow: { "fake.token_ms": 400, "run.tokens": 50 } }, 1).map((r) => ({ ...r, timeoutS: 1 }));
   const r = await sweep({ experiment: "timeout", runs });
   const [rec] = readRecords(join(r.dir, "runs.jsonl")).records;
   expect(rec!.failure).toMatchObject({ kind: "timeout", timeoutS: 1 });
-});
+}, SWEEP_TIMEOUT_MS);

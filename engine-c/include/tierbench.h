@@ -69,6 +69,12 @@ int tb_token_times(tb_engine *e, double *out, int n);
 int tb_layer_stat_count(void);
 const char *tb_layer_stat_name(int i);
 int tb_layer_stats_read(tb_engine *e, double *out, int n);
+/* Per-token counters: out is [tokens run][tb_token_counter_count()] row-major (requests,
+ * app_hits, resident_entries: the token's requests and application-cache hits, and the cache's
+ * occupied slots at its end). out == NULL, n == 0: the number of doubles a full read writes. */
+int tb_token_counter_count(void);
+const char *tb_token_counter_name(int i);
+int tb_token_counters_read(tb_engine *e, double *out, int n);
 /* Hash of every token's final hidden state so far, as 16 hex digits. */
 const char *tb_output_hash(tb_engine *e);
 
@@ -91,6 +97,47 @@ int tb_model_import(const char *src_dir, const char *preset, int bits, int seed,
  * run.tokens tokens, for the geometry of model.preset / model.* and routing.k), materialised
  * the way tb_open does — for statistics and calibration of synthetic workloads. */
 int tb_routing_write(tb_engine *e, const char *path);
+
+/* ---- page cache (Linux; elsewhere TB_ERR_UNAVAILABLE) ------------------------------------ */
+/* Sync a file's dirty pages, then drop its cached pages (posix_fadvise DONTNEED). Pages that a
+ * process keeps mapped stay: check with tb_pagecache_resident. */
+int tb_pagecache_drop(const char *path);
+/* Bytes of the file resident in the page cache now (mincore on an untouched mapping). */
+int tb_pagecache_resident(const char *path, double *resident_bytes);
+/* Read the whole file through the page cache (its pages are charged to the caller's memory
+ * cgroup); *bytes_read gets the bytes read. */
+int tb_pagecache_preread(const char *path, double *bytes_read);
+
+/* ---- trace-driven simulation (no I/O) -------------------------------------------------- */
+typedef struct tb_sim tb_sim;
+/* Replay the routing e's configuration describes (model.preset / model.* geometry, routing.*,
+ * run.tokens; cache.scope, io.direct, prefetch.* and pin.* as a run would use them, prefetch as
+ * in prefetch.mode=deterministic; a cell's policy may be an alias such as "prefetch"; no model
+ * files are opened)
+ * through the policy code of the engine, one cell per {policy, entries} of spec_json:
+ *   {"cells":[{"policy":"lru","entries":16},…], "warmup":0, "threads":0,
+ *    "pagecache":{"model":"off"|"lru"|"2q","bytes":B,"readahead_bytes":R,"active_fraction":0.5}}
+ * entries are per cache (per layer when cache.scope is per-layer); warmup tokens are replayed but
+ * not counted; pagecache.bytes is the page cache available, the application cache included (its
+ * entries × record bytes come out of it); threads 0 = one per CPU. Cells start on worker
+ * threads at once. NULL on error (tb_last_error). */
+tb_sim *tb_sim_new(tb_engine *e, const char *spec_json);
+/* Wait up to budget_ms: TB_MORE while cells run, TB_OK when all are done, or the first failed
+ * cell's error. *progress (may be NULL) gets the fraction of cells done. */
+int tb_sim_step(tb_sim *s, double budget_ms, double *progress);
+/* Cells not started are skipped, running ones stop at a token; tb_sim_step then fails. */
+void tb_sim_cancel(tb_sim *s);
+/* After tb_sim_step returned TB_OK: {"layers","experts","k","tokens","warmup","record_bytes",
+ * "scope","direct","pagecache":{…},"cells":[{"policy","entries","capacity","requests","hits",
+ * "misses","insertions","bypasses","evictions","direct_reads","buffered_reads",
+ * "requested_bytes","page_cache_bytes","device_bytes","readahead_bytes",
+ * "pagecache_capacity_bytes","prefetch_predictions","prefetch_resident","prefetch_dropped",
+ * "prefetch_issued","prefetch_useful","prefetch_wasted","prefetch_reads",
+ * "prefetch_page_cache_bytes","prefetch_device_bytes","pinned","layer_requests":[…],
+ * "layer_hits":[…]}], "prefetch":{"predictor","depth"}, "pin":{"top_n","window"}}. Valid until
+ * tb_sim_free. */
+const char *tb_sim_result_json(tb_sim *s);
+void tb_sim_free(tb_sim *s);
 
 #ifdef __cplusplus
 }

@@ -6,11 +6,6 @@
 
 #include "../src/kernels/kernels.h"
 #include "../src/util/common.h"
-#include "tb_test.h"
-
-/* TB_CHECK_OK through the module-level error message (common.h), so these tests need no ABI. */
-#define KFIX_OK(call) do { int rc_ = (call); \
-  TB_CHECK(rc_ == TB_OK, "%s -> %d: %s", #call, rc_, tb_error_message()); } while (0)
 
 /* A quantized matrix owning its arrays. */
 typedef struct {

@@ -209,7 +209,7 @@ TB_TEST(expert_ffn_identical_for_1_2_3_threads) {
   tb_rng rng;
   tb_rng_seed(&rng, 27);
   tb_pool *pools[3];
-  for (int t = 0; t < 3; t++) KFIX_OK(tb_pool_create(&pools[t], t + 1));
+  for (int t = 0; t < 3; t++) TB_CHECK_OK(tb_pool_create(&pools[t], t + 1));
   float x[256], out[3][256], gate[64], up[64], act[64];
   tb_ffn_scratch s = { gate, up, act, 64 };
   for (int v = 0; v < tb_kernel_variant_count; v++) {

@@ -12,7 +12,7 @@ TB_TEST(pool_rejects_bad_thread_counts) {
     tb_pool *p = (tb_pool *)&p;
     TB_CHECK(tb_pool_create(&p, bad[i]) == TB_ERR_ARG, "threads=%d accepted", bad[i]);
     TB_CHECK(p == NULL, "threads=%d: *out should be NULL on error", bad[i]);
-    TB_CHECK(strstr(tb_error_message(), "threads"), "message should name threads: %s", tb_error_message());
+    TB_CHECK(strstr(tb_last_error(), "threads"), "message should name threads: %s", tb_last_error());
   }
   TB_CHECK(tb_pool_threads(NULL) == 1, "a NULL pool runs inline, as one thread");
 }
@@ -34,7 +34,7 @@ TB_TEST(pool_runs_every_worker_once_per_task) {
   const int runs = 3000;
   for (int n = 1; n <= MAX_W; n++) {
     tb_pool *p;
-    KFIX_OK(tb_pool_create(&p, n));
+    TB_CHECK_OK(tb_pool_create(&p, n));
     TB_CHECK(tb_pool_threads(p) == n, "pool of %d reports %d threads", n, tb_pool_threads(p));
     count_task t = { .workers = n };
     for (int i = 0; i < runs; i++) {

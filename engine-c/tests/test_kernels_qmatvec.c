@@ -67,7 +67,7 @@ TB_TEST(kernel_scalar_matches_double_reference) {
  * variant's kernel exactly once and agrees with the scalar reference row by row. */
 static void check_variant(const char *name, const kfix_qmat *q, const float *x, float *y, float *ref) {
   const tb_kernel_variant *kern;
-  KFIX_OK(tb_kernel_select(name, &kern));
+  TB_CHECK_OK(tb_kernel_select(name, &kern));
   const tb_qmat *m = &q->m;
   int64_t before = tb_kernel_calls(name, m->bits);
   tb_qmatvec(NULL, kern, m, x, y);
@@ -153,7 +153,7 @@ TB_TEST(kernel_results_identical_for_1_2_3_threads) {
   tb_rng rng;
   tb_rng_seed(&rng, 14);
   tb_pool *pools[3];
-  for (int t = 0; t < 3; t++) KFIX_OK(tb_pool_create(&pools[t], t + 1));
+  for (int t = 0; t < 3; t++) TB_CHECK_OK(tb_pool_create(&pools[t], t + 1));
   const int rows_set[] = { 1, 7, 257 };
   for (int v = 0; v < tb_kernel_variant_count; v++) {
     const tb_kernel_variant *kern = &tb_kernel_variants[v];
@@ -181,7 +181,7 @@ TB_TEST(kernel_results_identical_for_1_2_3_threads) {
 
 TB_TEST(kernel_select_auto_and_errors) {
   const tb_kernel_variant *kern = NULL;
-  KFIX_OK(tb_kernel_select("auto", &kern));
+  TB_CHECK_OK(tb_kernel_select("auto", &kern));
   int best = -1;
   for (int v = 0; v < tb_kernel_variant_count; v++)
     if (tb_kernel_variants[v].available()) best = v;
@@ -189,34 +189,34 @@ TB_TEST(kernel_select_auto_and_errors) {
            kern ? kern->name : "nothing", tb_kernel_variants[best].name);
 
   TB_CHECK(tb_kernel_select("avx9", &kern) == TB_ERR_UNAVAILABLE, "unknown name accepted");
-  TB_CHECK(strstr(tb_error_message(), "unknown") && strstr(tb_error_message(), "auto, scalar"),
-           "message should name the valid variants: %s", tb_error_message());
+  TB_CHECK(strstr(tb_last_error(), "unknown") && strstr(tb_last_error(), "auto, scalar"),
+           "message should name the valid variants: %s", tb_last_error());
 
   /* Every variant but scalar, hidden as on a CPU without it: forcing it fails with a message
    * listing what is available, and auto falls back to the best remaining one. */
   for (int v = 0; v < tb_kernel_variant_count; v++) {
     const char *name = tb_kernel_variants[v].name;
     if (v == TB_KV_SCALAR) continue;
-    KFIX_OK(tb_kernel_hide(name));
+    TB_CHECK_OK(tb_kernel_hide(name));
     TB_CHECK(tb_kernel_select(name, &kern) == TB_ERR_UNAVAILABLE, "hidden %s could be forced", name);
-    TB_CHECK(strstr(tb_error_message(), name) && strstr(tb_error_message(), "available here: auto, scalar"),
-             "message should name the variant and list the available ones: %s", tb_error_message());
-    KFIX_OK(tb_kernel_select("auto", &kern));
+    TB_CHECK(strstr(tb_last_error(), name) && strstr(tb_last_error(), "available here: auto, scalar"),
+             "message should name the variant and list the available ones: %s", tb_last_error());
+    TB_CHECK_OK(tb_kernel_select("auto", &kern));
     TB_CHECK(kern != &tb_kernel_variants[v], "auto chose hidden %s", name);
   }
-  KFIX_OK(tb_kernel_hide(""));
+  TB_CHECK_OK(tb_kernel_hide(""));
   for (int v = 0; v < tb_kernel_variant_count; v++)
     if (!tb_kernel_variants[v].available())   /* not on this CPU / architecture */
       TB_CHECK(tb_kernel_select(tb_kernel_variants[v].name, &kern) == TB_ERR_UNAVAILABLE,
                "%s is unavailable here but could be forced", tb_kernel_variants[v].name);
   TB_CHECK(tb_kernel_hide("scalar") == TB_ERR_ARG, "scalar must not be hideable");
   TB_CHECK(tb_kernel_hide("bogus") == TB_ERR_ARG, "unknown name accepted by tb_kernel_hide");
-  KFIX_OK(tb_kernel_hide(""));
+  TB_CHECK_OK(tb_kernel_hide(""));
 }
 
 TB_TEST(kernel_calls_rejects_bad_arguments) {
   TB_CHECK(tb_kernel_calls("bogus", 4) == -1, "unknown variant should give -1");
-  TB_CHECK(strstr(tb_error_message(), "bogus"), "message should name the variant: %s", tb_error_message());
+  TB_CHECK(strstr(tb_last_error(), "bogus"), "message should name the variant: %s", tb_last_error());
   TB_CHECK(tb_kernel_calls("scalar", 3) == -1, "bits=3 should give -1");
   TB_CHECK(tb_kernel_calls("scalar", 4) >= 0, "scalar q4 count should be readable");
 }

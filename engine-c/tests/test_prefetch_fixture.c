@@ -40,6 +40,8 @@ typedef struct {
   int n_done;
   tb_read *held[512];
   int n_held;
+  tb_read *promoted[512];  /* promoted, completed by the next reap */
+  int n_promoted;
   pfx_gate_log *log;
   const tb_run *run;
 } gated_io;
@@ -74,6 +76,8 @@ static int gated_submit(tb_io *base, tb_read *r) {
 
 static int gated_reap(tb_io *base, tb_read **done, int max, int min_done) {
   gated_io *g = (gated_io *)base;
+  for (int i = 0; i < g->n_promoted; i++) complete(g, g->promoted[i]);
+  g->n_promoted = 0;
   while (g->n_done < min_done && g->n_held > 0) release_oldest(g);
   if (g->n_done < min_done) return tb_fail(TB_ERR_ARG, "gated reap: waiting for %d, none in flight", min_done);
   int n = g->n_done < max ? g->n_done : max;
@@ -89,7 +93,7 @@ static int gated_promote(tb_io *base, tb_read *r) {
     if (g->held[i] == r) {
       memmove(g->held + i, g->held + i + 1, (size_t)(--g->n_held - i) * sizeof *g->held);
       r->promoted = 1;
-      complete(g, r);
+      g->promoted[g->n_promoted++] = r;
       g->log->promoted++;
       return 1;
     }

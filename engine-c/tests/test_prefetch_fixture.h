@@ -1,7 +1,8 @@
 /* test_prefetch_fixture.h — what the prefetch and pin engine tests share: routing traces for
  * the fixture model (3 layers x 16 experts, K 4) written from a rule, and a "gated" I/O engine
- * that completes demand reads at once but holds prefetch reads until they are promoted or a
- * blocking reap needs them, so lateness is exact instead of a race. */
+ * that completes demand reads at once but holds prefetch reads until they are promoted (then
+ * the next reap completes them) or a blocking reap needs one, so lateness is exact instead of
+ * a race. */
 #ifndef TB_TEST_PREFETCH_FIXTURE_H
 #define TB_TEST_PREFETCH_FIXTURE_H
 

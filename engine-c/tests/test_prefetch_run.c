@@ -172,6 +172,26 @@ TB_TEST(prefetch_run_hash_unchanged_by_prefetch_settings) {
     TB_CHECK(got.hash == ref.hash && got.finite, "variant %d: hash %016llx, baseline %016llx", i,
              (unsigned long long)got.hash, (unsigned long long)ref.hash);
   }
+  /* every I/O engine that moves bytes, with prefetch into slots and into the page cache */
+  for (int e = 0; e < tb_io_engine_count; e++) {
+    const tb_io_ops *io = tb_io_engines[e];
+    char why[256];
+    if (!io->moves_bytes || (io->available && !io->available(why, sizeof why))) continue;
+    for (int slots = 0; slots < 2; slots++) {
+      tb_config c = base;
+      fx_set_str(&c, "io.engine", io->name);
+      fx_set_str(&c, "cache.policy", slots ? "lru" : "none");
+      fx_set_int(&c, "cache.entries", 10);
+      fx_set_str(&c, "prefetch.predictor", slots ? "oracle" : "temporal");
+      fx_set_int(&c, "prefetch.depth", 2);
+      fx_set_str(&c, "exec.mode", "overlapped");
+      fx_result got = fx_run(&c);
+      TB_CHECK(got.rc == TB_OK, "%s: %s", io->name, tb_last_error());
+      check_identities(got.s, io->name);
+      TB_CHECK(got.s[TB_C_prefetch_reads] > 0, "%s: prefetch reads", io->name);
+      TB_CHECK(got.hash == ref.hash, "%s, %s: output hash changed", io->name, slots ? "slots" : "page cache");
+    }
+  }
 }
 
 TB_TEST(prefetch_run_refuses_bad_settings) {

@@ -6,6 +6,7 @@ import { isSizeKey, SIZED_KEYS } from "../engine/sized-keys.ts";
 import { SECTIONS } from "../experiment/fields.ts";
 import { EXTRA_SECTIONS, METRICS, type ExperimentSchema } from "../experiment/schema.ts";
 import { SIZE_UNITS } from "../util/sizes.ts";
+import { SIMULATE_DOC } from "../sim/simulate-section.ts";
 
 export function experimentReference(s: ExperimentSchema): string {
   const out: string[] = [
@@ -36,6 +37,8 @@ export function experimentReference(s: ExperimentSchema): string {
     ["`published`", "text", "required", cell('"+38%", a range "+32%..+40%", both "+38% (+32%..+40%)", or a direction "> 0%" / "< 0%".')],
     ["`source`", "text", "required", "Where the published figure comes from."],
   ]));
+  out.push(`#### \`simulate:\``, "", EXTRA_SECTIONS.simulate!, "");
+  out.push(table(SIMULATE_DOC.map(([key, accepts, dflt, help]) => [code(key), cell(accepts), cell(dflt), cell(help)])));
   return out.join("\n");
 }
 

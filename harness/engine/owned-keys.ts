@@ -1,5 +1,6 @@
-// Engine keys the harness sets itself from an experiment's model and workload sections
-// (the model, its routing and the token count), so they are not written under `engine:`.
+// Engine keys the harness sets itself from an experiment's model, workload and pin sections
+// (the model, its routing, the token count and the pinned experts), so they are not written
+// under `engine:`.
 
 /** Harness field → the engine key it sets. */
 export const FIELD_TO_KEY: Record<string, string> = {
@@ -13,9 +14,12 @@ export const FIELD_TO_KEY: Record<string, string> = {
   "workload.routing.synthetic.zipf": "routing.zipf",
   "workload.routing.synthetic.reuse": "routing.reuse",
   "workload.routing.synthetic.seed": "routing.seed",
+  "pin.file": "pin.file",
+  "pin.top_n": "pin.top_n",
+  "pin.window": "pin.window",
 };
 
-const OWNED_PREFIXES = ["model.", "routing.", "run."];
+const OWNED_PREFIXES = ["model.", "routing.", "run.", "pin."];
 
 export function isOwnedKey(name: string): boolean {
   return OWNED_PREFIXES.some((p) => name.startsWith(p));

@@ -31,13 +31,14 @@ export interface Registry {
   abi: number;
   keys: Map<string, EngineKey>;
   presets: Map<string, Preset>;
+  policies: string[];         // cache policies proper (cache.policy also takes aliases: policy + predictor)
 }
 
 /** The registry from the engine's description (ffi describe()). */
 export function registryFromDescription(d: EngineDescription): Registry {
   const keys = new Map<string, EngineKey>(d.keys.map((k) => [k.name, toKey(k)]));
   const presets = new Map<string, Preset>(d.presets.map((p) => [p.name, toPreset(p)]));
-  return { abi: d.abi, keys, presets };
+  return { abi: d.abi, keys, presets, policies: d.policies.map((p) => p.name) };
 }
 
 function toKey(k: KeyInfo): EngineKey {

@@ -12,6 +12,7 @@ export interface SizedKey {
 export const SIZED_KEYS: Record<string, SizedKey> = {
   "cache.budget_bytes": { unit: "bytes", scaling: "budget" },
   "cache.entries": { unit: "entries", scaling: "budget" },
+  "pin.top_n": { unit: "entries", scaling: "budget" },   // pins live inside the cache budget
   "io.chunk": { unit: "bytes", scaling: "never" },
 };
 

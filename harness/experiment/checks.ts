@@ -8,6 +8,7 @@ import { formatSize } from "../util/sizes.ts";
 import type { Problem } from "./problem.ts";
 import type { Resolved } from "./resolve.ts";
 import type { Settings } from "./settings.ts";
+import { WORKLOAD_PRESETS } from "../workload/workload-presets.ts";
 
 /** `exists` tells whether a path exists (files named by the experiment); without it, paths
  *  are not checked. */
@@ -25,6 +26,16 @@ export function checkResolved(reg: Registry, r: Resolved, settings: Settings, ex
   if (workload.routing.source === "trace" && [...settings.keys()].some((k) => k.startsWith("workload.routing.synthetic.")))
     problems.push({ path: from("workload.routing.trace"), message: "routing is either synthetic or a trace, not both: remove workload.routing.synthetic or the trace" });
 
+  const preset = settings.get("workload.routing.preset");
+  if (preset !== undefined) {
+    const wp = WORKLOAD_PRESETS[String(preset.value)]!;
+    if (workload.routing.source === "trace")
+      problems.push({ path: preset.from, message: "routing is either a workload preset or a trace, not both: remove workload.routing.preset or the trace" });
+    else if (wp.model !== model.preset)
+      problems.push({ path: preset.from, message: `the workload preset ${preset.value} is calibrated for model.preset ${wp.model}, not ${model.preset}` });
+    for (const k of ["workload.routing.synthetic.zipf", "workload.routing.synthetic.reuse"])
+      if (settings.has(k)) problems.push({ path: from(k), message: `${k} is set by the workload preset ${preset.value}; remove one of them (only the seed may be set beside a preset)` });
+  }
   if (exists && workload.routing.source === "trace" && !exists(workload.routing.path))
     problems.push({ path: from("workload.routing.trace"), message: `no such file ${workload.routing.path}` });
   if (exists && model.import !== undefined && !exists(model.import))
@@ -34,7 +45,10 @@ export function checkResolved(reg: Registry, r: Resolved, settings: Settings, ex
   if (m.page_cache.emulated + m.resident.emulated > m.ram.emulated)
     problems.push({ path: from("machine.page_cache"), message: `page cache (${formatSize(m.page_cache.emulated)}) + resident weights (${formatSize(m.resident.emulated)}) exceed the emulated RAM machine.ram (${formatSize(m.ram.emulated)})` });
 
+  if (m.page_cache_state === "as-is" && m.enforce === "strict")
+    problems.push({ path: from("machine.page_cache_state"), message: "machine.page_cache_state as-is cannot be used with a memory budget (machine.enforce: strict): pages cached before the run are charged outside its cgroup, so the budget would not bound them; use cold or warm, or machine.enforce: best-effort to run as-is without a budget" });
   problems.push(...checkCache(r, settings));
+  problems.push(...checkPins(r, settings, exists));
 
   // Scaled values must still be what the engine accepts.
   for (const [name, size] of Object.entries(r.sizes)) {
@@ -61,5 +75,33 @@ function checkCache(r: Resolved, settings: Settings): Problem[] {
   const cacheBytes = (bytes > 0 ? bytes : entries * model.recordBytes) * (perLayer ? model.presetLayers : 1);
   if (cacheBytes > machine.page_cache.emulated)
     return [{ path: from(budgetKey), message: `the application cache (${formatSize(cacheBytes)} emulated) is larger than the emulated page cache machine.page_cache (${formatSize(machine.page_cache.emulated)}); it comes out of that share` }];
+  return [];
+}
+
+/* Pins live inside the application cache: they need one, with room for them, and exactly one
+ * source (a profile file, or a window that ends before the run does). */
+function checkPins(r: Resolved, settings: Settings, exists?: (path: string) => boolean): Problem[] {
+  const { engine, model, workload } = r;
+  const from = (k: string) => settings.get(k)?.from ?? k.split(".");
+  const topN = Number(r.sizes["pin.top_n"]?.emulated ?? 0);
+  const file = String(engine["pin.file"] ?? ""), window = Number(engine["pin.window"] ?? 0);
+  if (topN === 0) {
+    if (file !== "" || window > 0)
+      return [{ path: from(file !== "" ? "pin.file" : "pin.window"), message: "pin.top_n is not set: say how many experts to pin" }];
+    return [];
+  }
+  if ((file !== "") === (window > 0))
+    return [{ path: from("pin.top_n"), message: "pins come from pin.file or from pin.window: set exactly one of them" }];
+  if (file !== "" && exists && !exists(file)) return [{ path: from("pin.file"), message: `no such file ${file}` }];
+  if (window >= workload.tokens)
+    return [{ path: from("pin.window"), message: `pin.window (${window}) must be less than workload.tokens (${workload.tokens}): pins are placed once the window has run` }];
+  if (engine["cache.policy"] === "none")
+    return [{ path: from("pin.top_n"), message: "pins live inside the application cache; cache.policy none has none: set a policy and a budget" }];
+  // on this machine, as the engine will check it: both scale with s, but round separately
+  const pins = Number(r.sizes["pin.top_n"]!.physical);
+  const bytes = Number(r.sizes["cache.budget_bytes"]?.physical ?? 0);
+  const entries = bytes > 0 ? Math.floor(bytes / model.recordBytes) : Number(r.sizes["cache.entries"]?.physical ?? 0);
+  if (pins > entries)
+    return [{ path: from("pin.top_n"), message: `${pins} pinned experts (${topN} emulated) do not fit in the application cache of ${entries} experts on this machine; pins count inside its budget` }];
   return [];
 }

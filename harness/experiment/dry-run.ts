@@ -17,6 +17,7 @@ export function renderDryRun(plan: Plan, est: Estimate, ctx: DryRunContext): str
   const w = first.workload;
   const mc = first.machine;
   const routing = w.routing.source === "trace" ? `trace ${w.routing.path}`
+    : w.routing.preset ? `workload preset ${w.routing.preset} (zipf ${w.routing.zipf}, reuse ${w.routing.reuse}, seed ${w.routing.seed})`
     : `synthetic routing (zipf ${w.routing.zipf}, reuse ${w.routing.reuse}, seed ${w.routing.seed})`;
   const differing = differingSettings(plan.runs);
   const out = [
@@ -25,7 +26,7 @@ export function renderDryRun(plan: Plan, est: Estimate, ctx: DryRunContext): str
     "",
     `model     ${m.preset}, L = ${m.layers} of ${m.presetLayers} (s = ${round(m.scale)}), ${m.bits}-bit, seed ${m.seed}: ${formatSize(m.recordBytes)} per expert, ${m.experts} experts per layer${m.import ? `, imported from ${m.import}` : ""}`,
     `workload  ${routing}, K = ${w.k}, ${w.tokens} tokens (${w.warmup} warm-up)`,
-    `machine   emulated → this machine: page cache ${both(mc.page_cache)}, resident ${both(mc.resident)}, RAM ${both(mc.ram)} (${mc.enforce})`,
+    `machine   emulated → this machine: page cache ${both(mc.page_cache)}, resident ${both(mc.resident)}, RAM ${both(mc.ram)} (${mc.enforce}), page cache ${mc.page_cache_state} at start`,
     `runs      ${plan.runs.length}: ${plan.configs.length} configuration${plan.configs.length === 1 ? "" : "s"} × ${plan.repeats} repeat${plan.repeats === 1 ? "" : "s"}, interleaved${varies(plan.runs) ? "; model, workload or machine vary (above: the first run's; see settings)" : ""}`,
     "",
     renderTable(
@@ -49,7 +50,7 @@ export function renderDryRun(plan: Plan, est: Estimate, ctx: DryRunContext): str
 }
 
 // Settings of a run that are not engine keys (the engine keys cover model, routing and tokens).
-const HARNESS_KEYS = ["workload.warmup", "machine.page_cache", "machine.resident", "machine.ram", "machine.enforce"];
+const HARNESS_KEYS = ["workload.warmup", "machine.page_cache", "machine.resident", "machine.ram", "machine.enforce", "machine.page_cache_state"];
 
 /** Keys (engine keys, warm-up, machine) whose value is not the same in every run. */
 export function differingSettings(runs: RunSpec[]): string[] {
@@ -61,6 +62,7 @@ function display(r: RunSpec, key: string): string {
   if (key in r.sizes) return sized(r.sizes[key]!);
   if (key === "workload.warmup") return String(r.workload.warmup);
   if (key === "machine.enforce") return r.machine.enforce;
+  if (key === "machine.page_cache_state") return r.machine.page_cache_state;
   if (key.startsWith("machine.")) return both(r.machine[key.slice(8) as "ram"]);
   return String(r.engine[key]);
 }

@@ -46,6 +46,7 @@ export function expand(doc: ExperimentDoc, reg: Registry, fields: Field[], file:
     plan: {
       name: doc.name, description: doc.description ?? "", file,
       configs: all.map((c) => c.id), repeats: doc.workload.repeats, runs, compare: doc.compare,
+      ...(doc.simulate ? { simulate: doc.simulate } : {}),
     },
   };
 }

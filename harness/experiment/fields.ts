@@ -7,6 +7,8 @@ import { keySchema } from "../engine/key-schema.ts";
 import { describeKeyType } from "../engine/key-type.ts";
 import { FIELD_TO_KEY } from "../engine/owned-keys.ts";
 import { sizeSchema } from "../util/size-schema.ts";
+import { PAGE_CACHE_STATES } from "../pagecache/states.ts";
+import { WORKLOAD_PRESETS } from "../workload/workload-presets.ts";
 
 export interface Field {
   path: string;            // dotted, e.g. "machine.page_cache"
@@ -22,7 +24,8 @@ export interface Field {
 export const SECTIONS: Record<string, string> = {
   model: "Which model: a geometry preset of the engine, scaled to L layers (s = L / the preset's layers), at a bit width and seed — or an imported Flash-MoE directory.",
   workload: "What runs: the routing source, tokens per run, warm-up tokens left out of steady-state figures, and repeats (interleaved across variants).",
-  machine: "The emulated machine's memory, composed as the paper used it: page cache available to the model, resident non-expert weights, total RAM. Written in the emulated machine's sizes; each is multiplied by s for this machine, and both values are recorded.",
+  machine: "The emulated machine's memory, composed as the paper used it: page cache available to the model, resident non-expert weights, total RAM. Written in the emulated machine's sizes; each is multiplied by s for this machine, and both values are recorded. Each run gets a memory cgroup of page cache + resident + the runner's measured fixed overhead.",
+  pin: "Experts kept resident in the application cache, inside its budget and never evicted: the pin.top_n heaviest of a popularity profile (pin.file), or the pin.top_n most requested in the first pin.window tokens of each run.",
 };
 
 export function harnessFields(reg: Registry): Field[] {
@@ -39,6 +42,7 @@ export function harnessFields(reg: Registry): Field[] {
   const size = (path: string, dflt: string, help: string): Field =>
     ({ path, schema: sizeSchema(), type: "size", help, default: dflt, fallback: dflt, overridable: true });
   const presets = [...reg.presets.keys()];
+  const workloads = Object.keys(WORKLOAD_PRESETS);
 
   return [
     { path: "name", schema: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "use lower-case letters, digits, '.', '_' and '-'"),
@@ -57,6 +61,9 @@ export function harnessFields(reg: Registry): Field[] {
     engine("workload.routing.synthetic.zipf"),
     engine("workload.routing.synthetic.reuse"),
     engine("workload.routing.synthetic.seed"),
+    { path: "workload.routing.preset", schema: z.enum(workloads as [string, ...string[]]), type: workloads.join(" | "),
+      help: "A calibrated workload preset of the generator (harness/workload/workload-presets.json): all of its routing settings; workload.routing.synthetic.seed may still set the seed.",
+      overridable: true },
     engine("workload.routing.trace", "Routing trace file (docs/trace-format.md), relative to the experiment file; replaces synthetic routing"),
     engine("workload.k", "Routed experts per token, K; 0 = the preset's", "the preset's"),
     engine("workload.tokens", "Tokens per run, warm-up included"),
@@ -70,6 +77,12 @@ export function harnessFields(reg: Registry): Field[] {
     size("machine.ram", "48GB", "Total RAM of the emulated machine; page cache + resident must fit in it."),
     { path: "machine.enforce", schema: z.enum(["strict", "best-effort"]), type: "strict | best-effort", default: '"strict"', fallback: "strict",
       help: "strict: a run without an enforceable memory budget refuses; best-effort: it runs, flagged \"budget not enforced\".", overridable: true },
+    { path: "machine.page_cache_state", schema: z.enum(PAGE_CACHE_STATES), type: PAGE_CACHE_STATES.join(" | "), default: '"cold"', fallback: "cold",
+      help: "The model's pages in the page cache when a run starts, produced inside the run's budget: cold (dropped, verified by mincore), warm (cold, then pre-read so the budget keeps what fits), as-is (untouched; only without a budget, i.e. with enforce: best-effort).",
+      overridable: true },
+    engine("pin.file", "Pin profile: a popularity file (one line of per-expert weights per layer, as `bun run trace popularity` writes it), relative to the experiment file; its pin.top_n heaviest experts are pinned when a run opens"),
+    engine("pin.top_n", "Experts to pin, in emulated-machine entries (like cache.entries, they scale with s unless cache.scope is per-layer, where they count per layer); inside the application cache's budget"),
+    engine("pin.window", "Pin the pin.top_n experts most requested in the first pin.window tokens of a run, once they have run; 0 = pins come from pin.file"),
   ];
 }
 

@@ -1,6 +1,8 @@
 // The expanded plan: what an experiment file asks for, as a list of fully resolved runs in
 // the order they run. This is the contract between validation and whatever executes runs.
 import type { Value, Comparison } from "./schema.ts";
+import type { SimulateSection } from "../sim/simulate-section.ts";
+import type { PageCacheState } from "../pagecache/states.ts";
 
 /** A size on the emulated machine and on this one (× s, or the same where it does not scale). */
 export interface SizeValue {
@@ -24,7 +26,7 @@ export interface ModelSpec {
 }
 
 export type RoutingSpec =
-  | { source: "synthetic"; zipf: number; reuse: number; seed: number }
+  | { source: "synthetic"; zipf: number; reuse: number; seed: number; preset?: string }   // preset: a workload preset's name
   | { source: "trace"; path: string };   // absolute
 
 export interface RunSpec {
@@ -39,6 +41,7 @@ export interface RunSpec {
   workload: { routing: RoutingSpec; k: number; tokens: number; warmup: number };
   machine: {
     enforce: "strict" | "best-effort";
+    page_cache_state: PageCacheState;
     page_cache: SizeValue;
     resident: SizeValue;
     ram: SizeValue;
@@ -55,4 +58,5 @@ export interface Plan {
   repeats: number;
   runs: RunSpec[];            // repeats interleaved: c1#1 c2#1 … c1#2 c2#2 …
   compare: Comparison[];
+  simulate?: SimulateSection;  // the file's simulate: section, for `bun run simulate`
 }

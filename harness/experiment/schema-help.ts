@@ -4,6 +4,7 @@ import { describeKeyType } from "../engine/key-type.ts";
 import { isSizeKey } from "../engine/sized-keys.ts";
 import type { Path } from "./diagnostic.ts";
 import { EXTRA_SECTIONS, METRICS, type ExperimentSchema } from "./schema.ts";
+import { SIMULATE_DOC } from "../sim/simulate-section.ts";
 
 const COMPARISON_KEYS = ["a", "b", "metric", "published", "source"];
 
@@ -15,6 +16,7 @@ export function keysAt(s: ExperimentSchema, path: Path): string[] | undefined {
   if (head === "sweep" && path.length === 1) return [...s.overrides.keys()];
   if (head === "variants" && path.length === 2) return ["label", ...s.overrides.keys()];
   if (head === "compare" && typeof second === "number" && path.length === 2) return COMPARISON_KEYS;
+  if (head === "simulate" && path.length === 1) return SIMULATE_DOC.map(([key]) => key);
   if (path.some((p) => typeof p !== "string")) return undefined;
   const prefix = `${path.join(".")}.`;
   const children = s.fields.filter((f) => f.path.startsWith(prefix)).map((f) => f.path.slice(prefix.length).split(".")[0]!);
@@ -29,6 +31,7 @@ export function validAt(s: ExperimentSchema, path: Path): string | undefined {
     return path.length === 2 ? `a list of: ${keyType(s, second) ?? "values"}` : keyType(s, second);
   if (head === "variants" && typeof third === "string") return third === "label" ? "text" : keyType(s, third);
   if (head === "variants" && path.length <= 2) return "a mapping of overrides";
+  if (head === "simulate" && typeof second === "string") return SIMULATE_DOC.find(([key]) => key === second)?.[1];
   if (head === "compare") {
     const field = path[2];
     if (field === "a" || field === "b") return "a variant name";

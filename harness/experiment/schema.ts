@@ -10,6 +10,7 @@ import { isSizeKey } from "../engine/sized-keys.ts";
 import { harnessFields, overridableFields, type Field } from "./fields.ts";
 import { nest } from "./nest.ts";
 import { parsePublished, PublishedError, type Published } from "./published.ts";
+import { simulateSection, type SimulateSection } from "../sim/simulate-section.ts";
 
 export type Value = EngineValue;
 
@@ -22,11 +23,13 @@ export interface ExperimentDoc {
     routing?: { synthetic?: { zipf?: number; reuse?: number; seed?: number }; trace?: string };
     k?: number; tokens?: number; warmup: number; repeats: number;
   };
+  pin?: { file?: string; top_n?: number; window?: number };
   machine: { page_cache: number; resident: number; ram: number; enforce: "strict" | "best-effort" };
   engine: Record<string, Value>;
   sweep: Record<string, Value[]>;
   variants: Record<string, Record<string, Value> & { label?: string }>;
   compare: Comparison[];
+  simulate?: SimulateSection;
 }
 
 export interface Comparison {
@@ -48,6 +51,7 @@ export const EXTRA_SECTIONS: Record<string, string> = {
   sweep: "Axes of a cartesian product: each key (an engine key or an overridable harness field such as `model.layers`) with a list of values.",
   variants: "Named configurations, each a map of overrides (engine keys or overridable harness fields) with an optional `label`. Names may use letters, digits and `. _ + -`.",
   compare: "Published comparisons to check: `{a, b, metric, published, source}` — the change of b relative to a in `metric` (`\"+38%\"`, a range `\"+32%..+40%\"`, both `\"+38% (+32%..+40%)\"`, or a direction `\"> 0%\"`), judged by fixed rules on the 95 % interval over ≥ 5 interleaved repeats.",
+  simulate: "What `bun run simulate` replays the experiment's routing through, without I/O: policies × application-cache capacities, alone and in front of a page-cache model (every configuration of the experiment that routes or reads differently is simulated apart).",
 };
 
 export interface ExperimentSchema {
@@ -90,6 +94,7 @@ export function experimentSchema(reg: Registry): ExperimentSchema {
     sweep: z.strictObject(Object.fromEntries([...overrides].map(([k, s]) => [k, z.array(s).min(1).optional()]))).prefault({}),
     variants: z.record(z.string().regex(VARIANT_NAME, "variant names use letters, digits and . _ + -"), variant).prefault({}),
     compare: z.array(comparison).prefault([]),
+    simulate: simulateSection(reg).optional(),
   });
   return { schema, fields, engineKeys, overrides };
 }

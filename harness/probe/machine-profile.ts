@@ -1,6 +1,7 @@
 // The machine profile: one JSON file per machine (data/profile/<hostname>.json) holding machine
 // facts and measured ceilings. The quick probe writes device reads; the full probe adds the
-// rest (page cache, memory, kernels) into the same list, keyed by what + params.
+// rest (page cache, memory, kernels) into the same list, keyed by what + params. Hand-written
+// profiles of other machines (profiles/*.json) use the same format, every figure with a source.
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,9 +11,14 @@ import type { MachineContext } from "../results/machine-context.ts";
 
 export const PROFILE_VERSION = 1;
 
-/** One measured (or published) figure. `params` identify it: device reads use
- * { recordBytes, parallelism, mode } with mode "direct" | "buffered-cold" | "buffered-warm";
- * other kinds add their own (e.g. a kernel's { bits, threads }). */
+/** One measured (or published) figure. `what` and `params` identify it:
+ *   device_read      { recordBytes, parallelism, mode: "direct" | "buffered-cold", pattern? }  GB/s
+ *                    (pattern "sequential": a streaming read, for the peak only)
+ *   page_cache_read  { recordBytes, parallelism }               GB/s copied out of the page cache
+ *   memory_copy      { threads }                                GB/s copied (read once, written once)
+ *   memory_read      { threads }                                GB/s loaded
+ *   kernel           { bits, threads, variant, backend? }       GB/s of expert weight bytes (cpu)
+ * A hand-written profile may give a figure with fewer params (e.g. device_read { mode }). */
 export interface Measurement {
   what: string;                 // "device_read", …
   params: Record<string, string | number>;
@@ -23,12 +29,24 @@ export interface Measurement {
   target?: string;              // file or device measured on
   measuredAt: string;           // ISO 8601
   source?: string;              // citation, for hand-written profiles
+  details?: Record<string, number | string>; // how to read it, e.g. deviceBytesPerRequested
+}
+
+/** The full probe's last complete pass: what it measured, so a later probe knows whether the
+ * profile already holds it (cached per machine) or must measure again. */
+export interface ProbeRecord {
+  tool: string;                 // "tierbench probe"
+  plan: Record<string, unknown>;// the probe plan it completed (record sizes, parallelism, threads…)
+  completedAt: string;          // ISO 8601
 }
 
 export interface MachineProfile {
   version: number;
   machine: MachineContext;
   measurements: Measurement[];
+  probe?: ProbeRecord;          // absent until a full probe completed
+  description?: string;         // hand-written profiles: the machine as sold
+  sources?: Record<string, string>; // hand-written profiles: citation per machine field (cores, ramBytes…)
 }
 
 export const measurementKey = (m: Pick<Measurement, "what" | "params">) => `${m.what} ${canonicalJson(m.params)}`;

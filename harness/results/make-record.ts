@@ -6,6 +6,7 @@ import type { ChildOutcome } from "../run/run-child.ts";
 import { deriveMetrics } from "./derive-metrics.ts";
 import { RUN_RECORD_SCHEMA, type RunRecord } from "./run-record.ts";
 import { specHash } from "./spec-hash.ts";
+import type { RunEnvironment } from "../budget/run-environment.ts";
 
 export type RecordContext = Omit<RunRecord["context"], "engineAbi"> & { engineAbi: number | null };
 
@@ -25,6 +26,7 @@ export function makeRecord(o: {
   context: RecordContext;
   startedAt: Date;
   finishedAt: Date;
+  environment?: RunEnvironment | null;
 }): RunRecord {
   const { run, outcome } = o;
   const samples = outcome.samples;
@@ -44,5 +46,6 @@ export function makeRecord(o: {
     engine: run.engine,
     samples,
     derived,
+    ...(o.environment ? { environment: o.environment } : {}),
   };
 }

@@ -4,6 +4,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Comparison } from "../experiment/schema.ts";
 
 export interface SweepManifest {
   schema: 1;
@@ -12,6 +13,7 @@ export interface SweepManifest {
   specHashes: string[];   // every run of the plan, in run order
   createdAt: string;      // ISO 8601
   source?: string;        // the experiment file
+  compare?: Comparison[]; // the plan's `compare:` entries, so the report can judge them later
 }
 
 export const SWEEP_FILE = "sweep.json";

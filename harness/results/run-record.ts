@@ -3,6 +3,7 @@
 
 import type { MachineContext } from "./machine-context.ts";
 import type { DerivedMetrics } from "./derive-metrics.ts";
+import type { RunEnvironment } from "../budget/run-environment.ts";
 
 export const RUN_RECORD_SCHEMA = 1;
 
@@ -10,7 +11,9 @@ export const RUN_RECORD_SCHEMA = 1;
 export interface RunSamples {
   tokenTimesS: number[];                 // seconds per token, in token order
   stats: Record<string, number>;         // engine counters by name (stats.h)
+  warmupStats?: Record<string, number>;  // the same counters when the warm-up tokens had run
   layerStats: { names: string[]; rows: number[][] }; // [layer][counter]
+  tokenCounters?: Record<string, number[]>; // per token, by counter name (absent in older records)
   outputHash: string | null;             // 16 hex digits over every token's final state
   config: Record<string, unknown> | null; // the engine's resolved configuration
 }
@@ -40,4 +43,6 @@ export interface RunRecord {
   engine: Record<string, string | number | boolean>; // the engine keys the run set (physical units)
   samples: RunSamples | null;            // null when the run died before reporting anything
   derived: DerivedMetrics | null;
+  // memory budget, page-cache state, run counters and noise (harness/budget); absent: none asked
+  environment?: RunEnvironment;
 }

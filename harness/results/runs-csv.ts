@@ -6,6 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import type { RunRecord } from "./run-record.ts";
 import { STAGES } from "./derive-metrics.ts";
 import { readRecords } from "./runs-file.ts";
+import { environmentColumns } from "../budget/environment-columns.ts";
 
 type Cell = string | number | boolean | null;
 
@@ -42,6 +43,7 @@ export function flattenRecord(r: RunRecord): Record<string, Cell> {
     read_gbps: d?.readGbps ?? null,
     output_hash: r.samples?.outputHash ?? null,
   };
+  Object.assign(row, environmentColumns(r.environment));
   for (const s of STAGES) {
     row[`${s}_wall_ms_per_token`] = d?.stageWallMsPerToken[s] ?? null;
     row[`${s}_cpu_ms_per_token`] = d?.stageCpuMsPerToken[s] ?? null;

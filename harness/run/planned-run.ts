@@ -3,6 +3,7 @@
 // spread over all variants instead of favouring one.
 
 import type { PlateauSettings } from "../results/plateau.ts";
+import type { BudgetRequest } from "../budget/budgets.ts";
 import type { EngineValue } from "./child-protocol.ts";
 
 export interface PlannedRun {
@@ -14,6 +15,7 @@ export interface PlannedRun {
   plateau?: Partial<PlateauSettings>;
   otherCacheEntries?: number;          // e.g. the page cache the run is given, in records
   timeoutS?: number;
+  budget?: BudgetRequest;              // memory budget and page-cache state (harness/budget); none: run as is
   spec: unknown;                       // the fully expanded run spec, recorded verbatim
 }
 

@@ -13,6 +13,7 @@ export interface RunChildOptions {
   timeoutS?: number;               // wall-clock limit of the whole child (default 600 s)
   signal?: AbortSignal;            // aborting kills the child
   onProgress?: (p: Extract<ChildMessage, { type: "progress" }>) => void;
+  onMessage?: (m: ChildMessage) => void; // every protocol message (the run's budget scope reads counters)
 }
 
 export type ChildOutcome =
@@ -23,6 +24,7 @@ export type ChildOutcome =
 const STDERR_TAIL = 2000; // characters of the child's stderr kept with a failure
 
 export async function runChild(o: RunChildOptions): Promise<ChildOutcome> {
+  if (o.signal?.aborted) return { status: "interrupted" }; // e.g. Ctrl-C while the run's budget was being prepared
   const proc = Bun.spawn([...(o.command ?? CHILD_COMMAND)], {
     stdin: Buffer.from(JSON.stringify(o.input)),
     stdout: "pipe",
@@ -45,6 +47,7 @@ export async function runChild(o: RunChildOptions): Promise<ChildOutcome> {
       while ((nl = pending.indexOf("\n")) >= 0) {
         const msg = parseChildLine(pending.slice(0, nl));
         pending = pending.slice(nl + 1);
+        if (msg) o.onMessage?.(msg);
         if (msg?.type === "opened") abi = msg.abi;
         else if (msg?.type === "progress") ((lastTokens = msg.tokens), o.onProgress?.(msg));
         else if (msg?.type === "result") result = msg;

@@ -9,8 +9,11 @@ import { makeRecord, runHash, type RecordContext } from "../results/make-record.
 import { openResultsDir, RUNS_CSV, RUNS_JSONL } from "../results/results-dir.ts";
 import { specHash } from "../results/spec-hash.ts";
 import type { RunRecord } from "../results/run-record.ts";
+import type { Comparison } from "../experiment/schema.ts";
 import { interleave, type PlannedRun } from "./planned-run.ts";
-import { runChild } from "./run-child.ts";
+import { CHILD_COMMAND, runChild } from "./run-child.ts";
+import type { Budgets } from "../budget/budgets.ts";
+import { withRunScope } from "../budget/with-run-scope.ts";
 import { sweepProgress, type SweepProgress } from "./sweep-progress.ts";
 
 export interface SweepOptions {
@@ -19,6 +22,7 @@ export interface SweepOptions {
   resultsRoot: string;             // results/ of the checkout
   context: RecordContext;          // git, machine, engine ABI: gathered once per sweep
   source?: string;                 // the experiment file, for sweep.json
+  compare?: Comparison[];          // the plan's comparisons, for sweep.json
   fresh?: boolean;                 // start a new result set even if this plan has one
   onResultsDir?: (dir: string) => void; // called once the result directory is known
   childCommand?: readonly string[];
@@ -26,6 +30,7 @@ export interface SweepOptions {
   progress?: SweepProgress;
   signal?: AbortSignal;            // aborting stops the sweep like Ctrl-C
   handleSigint?: boolean;          // default true: Ctrl-C aborts the sweep cleanly
+  budgets?: Budgets;               // memory budgets and page-cache states of runs that ask for them
 }
 
 export interface SweepResult {
@@ -51,7 +56,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
   const hashes = runs.map(runHash);
   const { dir, resumed } = openResultsDir({
     root: o.resultsRoot,
-    manifest: { experiment: o.experiment, planHash: specHash(hashes), specHashes: hashes, source: o.source },
+    manifest: { experiment: o.experiment, planHash: specHash(hashes), specHashes: hashes, source: o.source, ...(o.compare?.length ? { compare: o.compare } : {}) },
     fresh: o.fresh,
   });
   o.onResultsDir?.(dir);
@@ -79,18 +84,20 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       const totalTokens = Number(run.engine["run.tokens"] ?? 0);
       progress.runStarted(label, totalTokens);
       const startedAt = new Date();
-      const outcome = await runChild({
-        input: { engine: run.engine, stepMs: o.stepMs ?? 100 },
-        command: o.childCommand,
+      // Inside its budget: a cgroup made, the page cache put in its state, then the child.
+      const { outcome, environment } = await withRunScope(async () => (await o.budgets?.begin(run)) ?? null, (scope) => runChild({
+        input: { engine: run.engine, stepMs: o.stepMs ?? 100, warmupTokens: run.warmupTokens },
+        command: scope ? scope.command(o.childCommand ?? CHILD_COMMAND) : o.childCommand,
         timeoutS: run.timeoutS,
         signal: abort.signal,
         onProgress: (p) => progress.runProgress(p.tokens, p.totalTokens || totalTokens, p.tokS),
-      });
+        onMessage: scope ? (m) => scope.observe(m) : undefined,
+      }));
       if (outcome.status === "interrupted") {
         abort.abort(); // a child stopped by Ctrl-C stops the sweep even if ours came later
         break;
       }
-      const record = makeRecord({ experiment: o.experiment, run, index, count: runs.length, outcome, context: o.context, startedAt, finishedAt: new Date() });
+      const record = makeRecord({ experiment: o.experiment, run, index, count: runs.length, outcome, context: o.context, startedAt, finishedAt: new Date(), environment });
       appendRecord(jsonl, record);
       writeRunsCsv(jsonl, csv);
       result.ran++;

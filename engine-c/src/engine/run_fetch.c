@@ -128,6 +128,16 @@ int tb_run_submit(tb_run *r) {
 
 int tb_run_pending(const tb_run *r) { return r->in_flight; }
 
+/* Once the layer's demand reads are all in, time blocked on late prefetches is time the
+ * foreground waits behind prefetch I/O; before that, demand would have kept it waiting anyway. */
+int tb_run_wait(tb_run *r) {
+  int behind = r->late_pending > 0 && r->late_pending == r->in_flight;
+  double t0 = behind ? tb_now() : 0;
+  int rc = tb_run_reap(r, 1);
+  if (behind) r->c[TB_C_prefetch_wait_s] += tb_now() - t0;
+  return rc;
+}
+
 int tb_run_reap(tb_run *r, int block) {
   if (r->in_flight == 0 && r->pf_in_flight == 0) return 0;
   int n = r->io_ops->reap(r->io, r->done, r->k + r->pf_cap, block ? 1 : 0);

@@ -88,7 +88,7 @@ struct tb_run {
   tb_read **done;          /* [k + pf_cap] reap output */
   tb_prefetch_issue *pf_issues;  /* [tb_prefetcher_max_issues] one prefetch step's */
   tb_pf_read *pf_reads;    /* [pf_cap] prefetch reads */
-  int pf_cap;              /* prefetch reads that may be in flight at once (depth x k) */
+  int pf_cap;              /* prefetch reads that may be in flight at once ((depth + 1) x k) */
   int pf_free;             /* free-list head into pf_reads, -1 when all are in flight */
   uint8_t *pf_discard;     /* [pf_cap][slot_stride] warm-read buffers (no application cache) */
   uint8_t *warm;           /* [layers][experts] TB_WARM_* (no application cache) */
@@ -108,6 +108,7 @@ struct tb_run {
   unsigned char *residency;/* [pages of a record + 2] mincore output */
   double *token_times;     /* [tokens] seconds */
   double *layer_stats;     /* [layers][TB_LAYER_COUNTER_COUNT] */
+  double *token_counters;  /* [tokens][TB_TOKEN_COUNTER_COUNT] */
 
   /* ---- counters and clocks ---- */
   double c[TB_COUNTER_COUNT];  /* accumulated by the loop; cache counters are read from caches */
@@ -118,6 +119,7 @@ struct tb_run {
   double layer_t0;         /* tb_now() at the current layer's start */
   int in_flight;           /* reads the current layer waits for (demand, late prefetch) */
   int pf_in_flight;        /* prefetch reads submitted and not yet reaped */
+  int late_pending;        /* of in_flight: late prefetch reads the current layer waits for */
   int pins_placed;         /* pin.window: the pins have been placed */
   /* prefetch outcomes the cache template cannot see (it counts fills, first uses, evictions) */
   int64_t late_app;        /* demand hits on a prefetch still in flight */
@@ -173,6 +175,9 @@ int tb_run_submit(tb_run *r);
  * reaped, or an error after draining every read in flight. */
 int tb_run_reap(tb_run *r, int block);
 int tb_run_pending(const tb_run *r);
+/* The layer's wait for its reads: one blocking reap, timed as prefetch_wait_s when all the
+ * layer still waits for is late prefetch reads. */
+int tb_run_wait(tb_run *r);
 
 /* run_prefetch.c: the prefetch step's reads and warms, their completion, late demand, and the
  * settling of prefetch reads before a lookup (deterministic: all done; async: reap finished). */

@@ -38,7 +38,9 @@ int tb_run_prefetch_open(tb_run *r) {
   int rc = tb_prefetcher_create(&r->prefetcher, ops, &env, &p, &r->routing);
   if (rc < 0) return rc;
   int issues = tb_prefetcher_max_issues(r->prefetcher);
-  r->pf_cap = issues;
+  /* depth positions ahead, plus the reads of the current position, which a layer may still
+   * wait for (late) when it issues its own prefetches */
+  r->pf_cap = issues + r->k;
   if (!(r->pf_issues = tb_alloc_touched((size_t)issues * sizeof *r->pf_issues, TB_ALIGN)) ||
       !(r->pf_reads = tb_alloc_touched((size_t)r->pf_cap * sizeof *r->pf_reads, TB_ALIGN)))
     return tb_fail(TB_ERR_NOMEM, "prefetch: cannot allocate %d prefetch reads", r->pf_cap);
@@ -127,6 +129,7 @@ static int issue(tb_run *r, const tb_prefetch_issue *is) {
   rd->dst = warm ? r->pf_discard + (size_t)(pf - r->pf_reads) * (size_t)r->slot_stride
                  : r->cache[is->cache]->slots[is->slot].data;
   rd->kind = TB_READ_PREFETCH;
+  rd->in_place_ok = 0;     /* a slot fill must hold the bytes; a warm read must really read */
   rd->layer = is->layer;
   rd->expert = is->expert;
   rd->path = r->paths[is->layer];
@@ -186,6 +189,7 @@ void tb_run_prefetch_done(tb_run *r, tb_read *rd) {
   if (pf->waiter) {
     pf->waiter->ready = 1;
     r->in_flight--;
+    r->late_pending--;
   }
   give_read(r, pf);
 }
@@ -201,6 +205,7 @@ void tb_run_prefetch_late(tb_run *r, tb_fetch *f, tb_slot *s) {
   f->bytes = s->data;
   f->page_cache_bytes = f->device_bytes = 0;   /* counted with the prefetch read */
   r->in_flight++;
+  r->late_pending++;
   r->late_app++;
   r->c[TB_C_prefetch_late] += 1;
   tb_io_promote(r->io, rd);

@@ -20,6 +20,12 @@ const char *const tb_layer_counter_names[TB_LAYER_COUNTER_COUNT] = {
 #undef TB_LAYER_NAME
 };
 
+const char *const tb_token_counter_names[TB_TOKEN_COUNTER_COUNT] = {
+#define TB_TOKEN_NAME(n) #n,
+  TB_TOKEN_COUNTERS(TB_TOKEN_NAME)
+#undef TB_TOKEN_NAME
+};
+
 const char *const tb_counter_help[TB_COUNTER_COUNT] = {
   [TB_C_tokens] = "tokens run",
   [TB_C_layers_run] = "token-layers run (tokens x layers)",
@@ -72,7 +78,7 @@ const char *const tb_counter_help[TB_COUNTER_COUNT] = {
   [TB_C_prefetch_wasted] = "issued prefetches not used: evicted (application or page cache) before their first demand, or not demanded yet",
   [TB_C_prefetch_wasted_bytes] = "bytes of the wasted prefetches (prefetch_wasted x record size)",
   [TB_C_prefetch_issue_s] = "wall time predicting and issuing prefetches (part of the cache stage)",
-  [TB_C_prefetch_wait_s] = "wall time the token loop was blocked on prefetch reads: late ones it needed, draining them (deterministic mode), or a full prefetch queue (part of the wait stage)",
+  [TB_C_prefetch_wait_s] = "wall time the token loop was blocked on prefetch reads alone: late ones once the layer's demand reads were in, draining them before a lookup (deterministic mode), or a full prefetch queue (part of the wait stage)",
   [TB_C_demand_queue_s] = "sum over demand reads of the time queued before a worker took them (submit to start): grows when prefetch reads hold the workers",
   [TB_C_cache_capacity_entries] = "application cache slots, all caches together",
   [TB_C_cache_capacity_bytes] = "application cache bytes (slots x record size)",

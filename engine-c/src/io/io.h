@@ -38,7 +38,8 @@ typedef struct tb_read {
   /* out, valid once reaped */
   int status;              /* TB_OK or TB_ERR_IO */
   int err_no;              /* errno of the failure; 0 when the file ended before offset+size */
-  int64_t err_offset;      /* file offset (bytes) where the failing piece stopped; -1 if none */
+  int64_t err_offset;      /* file offset (bytes) where the first failure in the file stopped
+                              (pieces after it are skipped; a short file: where it ends); -1 if none */
   double t_submit, t_start, t_done;  /* tb_now() seconds: submitted, first piece taken, last done */
   int promoted;            /* 1 when promote() moved this prefetch read ahead while it was queued */
   const void *data;        /* the record's bytes: dst, or (in_place_ok, zero-copy engines) a
@@ -46,10 +47,10 @@ typedef struct tb_read {
   /* engine-private */
   int queue;               /* pending queue it waits in: TB_READ_DEMAND or TB_READ_PREFETCH */
   int chunks_total;
-  int chunks_done;         /* atomic */
+  int chunks_done;         /* under the engine's lock */
   int chunks_next;         /* next piece to hand to a worker (under the engine's lock) */
   int64_t chunk_bytes;     /* bytes per piece (the last may be shorter) */
-  int64_t bytes_done;      /* atomic */
+  int64_t bytes_done;      /* under the engine's lock */
   const uint8_t *src;      /* mmap engines: the file's mapped bytes at offset, */
   int64_t src_bytes;       /* and how many of them the file has (bytes) */
   struct tb_read *next;    /* queue link: pending queue, then finished queue */

@@ -81,11 +81,14 @@ static int pump(uring_io *io) {
     int piece = r->chunks_next++;
     if (r->chunks_next == r->chunks_total) tb_read_queue_pop(&io->pending[r->queue]);
     if (piece == 0) r->t_start = tb_now();
-    if (r->status != TB_OK) { piece_done(io, r); continue; }   /* the read is lost: skip the rest */
+    int64_t off = (int64_t)piece * r->chunk_bytes;
+    /* after a failure the rest of the read is lost: skipped (pieces go in in order, so none
+     * before the failure is ever skipped) */
+    if (r->status != TB_OK && r->offset + off >= r->err_offset) { piece_done(io, r); continue; }
     int id = io->free_ids[--io->n_free];
     ring_piece *p = &io->pieces[id];
     p->r = r;
-    p->off = (int64_t)piece * r->chunk_bytes;
+    p->off = off;
     p->len = r->size - p->off < r->chunk_bytes ? r->size - p->off : r->chunk_bytes;
     p->done = 0;
     prep_piece(io, id);
@@ -93,8 +96,9 @@ static int pump(uring_io *io) {
   return submit_prepared(io);
 }
 
+/* Keeps the failure nearest the start of the read (for a short file: where it ends). */
 static void fail_read(tb_read *r, int err_no, int64_t at) {
-  if (r->status != TB_OK) return;   /* the first failure is the one reported */
+  if (r->status != TB_OK && at >= r->err_offset) return;
   r->status = TB_ERR_IO;
   r->err_no = err_no;
   r->err_offset = at;

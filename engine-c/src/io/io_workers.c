@@ -34,20 +34,20 @@ int tb_read_queue_promote(tb_read_queue pending[2], tb_read *r) {
   return 1;
 }
 
-/* Serves one piece outside the lock. Once a piece has failed the read is lost, so the rest are
- * skipped; the first failure is the one reported (status flips from TB_OK exactly once). */
-static void serve_piece(tb_io_workers *w, tb_read *r, int piece) {
-  if (__atomic_load_n(&r->status, __ATOMIC_RELAXED) != TB_OK) return;
-  int64_t off = (int64_t)piece * r->chunk_bytes;
-  int64_t len = r->size - off < r->chunk_bytes ? r->size - off : r->chunk_bytes;
-  int64_t got = 0;
-  int err = w->serve(w, r, off, len, &got);
-  __atomic_add_fetch(&r->bytes_done, got, __ATOMIC_RELAXED);
-  int ok = TB_OK;
-  if (err && __atomic_compare_exchange_n(&r->status, &ok, TB_ERR_IO, 0, __ATOMIC_RELAXED,
-                                         __ATOMIC_RELAXED)) {
+/* Pieces after a failure already known are lost anyway and skipped; pieces before it still
+ * run, so that the failure reported is the first in the file (for a short file: where it ends),
+ * whatever order the workers took the pieces in. A racy read of the failure is only a shortcut. */
+static int lost(const tb_read *r, int64_t off) {
+  return __atomic_load_n(&r->status, __ATOMIC_RELAXED) != TB_OK &&
+         r->offset + off >= __atomic_load_n(&r->err_offset, __ATOMIC_RELAXED);
+}
+
+/* Under the lock: keeps the failure nearest the start of the read. */
+static void record_failure(tb_read *r, int err, int64_t at) {
+  if (r->status == TB_OK || at < r->err_offset) {
     r->err_no = err == TB_PREAD_EOF ? 0 : err;
-    r->err_offset = r->offset + off + got;
+    __atomic_store_n(&r->err_offset, at, __ATOMIC_RELAXED);
+    __atomic_store_n(&r->status, TB_ERR_IO, __ATOMIC_RELAXED);
   }
 }
 
@@ -73,12 +73,16 @@ static void *worker(void *arg) {
     if (r->chunks_next == r->chunks_total) tb_read_queue_pop(&w->pending[r->queue]);
     pthread_mutex_unlock(&w->mu);
 
-    serve_piece(w, r, piece);
-    /* acq_rel: the finishing worker sees every other piece's bytes and error fields. */
-    int last = __atomic_add_fetch(&r->chunks_done, 1, __ATOMIC_ACQ_REL) == r->chunks_total;
+    /* outside the lock: the piece itself */
+    int64_t off = (int64_t)piece * r->chunk_bytes;
+    int64_t len = r->size - off < r->chunk_bytes ? r->size - off : r->chunk_bytes;
+    int64_t got = 0;
+    int err = lost(r, off) ? 0 : w->serve(w, r, off, len, &got);
 
     pthread_mutex_lock(&w->mu);
-    if (last) finish_locked(w, r);
+    r->bytes_done += got;
+    if (err) record_failure(r, err, r->offset + off + got);
+    if (++r->chunks_done == r->chunks_total) finish_locked(w, r);
   }
   pthread_mutex_unlock(&w->mu);
   return NULL;

@@ -1,0 +1,81 @@
+// The time model's inputs for one configuration from a machine profile alone: read bandwidths
+// at the configuration's record size, mode and parallelism, and compute times from the probed
+// kernel throughput — with what each rests on, and what the profile lacks.
+
+import type { MachineRates } from "./profile-rates.ts";
+import type { RunSetup } from "./run-setup.ts";
+import { readBytes, readParallelism } from "./run-setup.ts";
+import type { ComputeTimes, IoRates } from "./time-model.ts";
+
+export interface IoInputs {
+  rates: IoRates;
+  deviceBasis: string;         // at the configuration's parallelism
+  pageCacheBasis: string | null; // null: not in the profile (page-cache reads counted as free)
+  exact: boolean;
+  sources: string[];
+}
+
+/** `directShare`: the fraction of device bytes read with O_DIRECT (the rest buffered-cold).
+ * Null when the profile has no device reads at all. */
+export function ioInputs(r: MachineRates, s: RunSetup, directShare: number): IoInputs | null {
+  const p = readParallelism(s);
+  const size = readBytes(s);   // a chunk's rate, where records are read in chunks
+  const here = {
+    direct: r.deviceRead(size, p, "direct"),
+    buffered: r.deviceRead(size, p, "buffered-cold"),
+    pageCache: r.pageCacheRead(size, p),
+  };
+  if (!here.direct && !here.buffered) return null;
+  const memo = new Map<string, number>();
+  const cached = (key: string, f: () => number) => memo.get(key) ?? (memo.set(key, f()), memo.get(key)!);
+  // Bytes split between the two cold modes take the harmonic mix of their bandwidths.
+  const device = (n: number) =>
+    cached(`d${n}`, () => {
+      const d = r.deviceRead(size, n, "direct")!.gbps;
+      const b = r.deviceRead(size, n, "buffered-cold")!.gbps;
+      return 1 / (directShare / d + (1 - directShare) / b);
+    });
+  const pageCache = (n: number) => cached(`p${n}`, () => r.pageCacheRead(size, n)?.gbps ?? Infinity);
+  const modes = directShare >= 1 ? [here.direct] : directShare <= 0 ? [here.buffered] : [here.direct, here.buffered];
+  return {
+    rates: { deviceGbps: device, pageCacheGbps: pageCache },
+    deviceBasis: modes.map((m) => `${m!.gbps.toFixed(2)} GB/s: ${m!.basis}`).join("; "),
+    pageCacheBasis: here.pageCache ? `${here.pageCache.gbps.toFixed(2)} GB/s: ${here.pageCache.basis}` : null,
+    exact: modes.every((m) => m!.exact) && (here.pageCache?.exact ?? false),
+    sources: [...new Set([...modes.flatMap((m) => m!.sources), ...(here.pageCache?.sources ?? [])])],
+  };
+}
+
+export interface ComputeInputs {
+  times: ComputeTimes;
+  basis: string;
+  sources: string[];
+}
+
+/** A dense part's time per layer known otherwise than from kernels (a GPU model's attention
+ * and projections, as a paper measured them). */
+export interface StatedDense {
+  s: number;
+  basis: string;
+  sources: string[];
+}
+
+/** Compute per layer from the profile's kernel throughput (the dense part from `stated` when
+ * given); the reason when the profile has no kernel figures for these bits and backend. */
+export function computeInputs(r: MachineRates, s: RunSetup, stated?: StatedDense): ComputeInputs | { missing: string } {
+  const expert = r.kernel(s.bits, s.computeThreads, s.backend);
+  if (!expert) return { missing: `no ${s.bits}-bit ${s.backend} kernel throughput in the profile` };
+  const denseBits = s.denseBits ?? s.bits;
+  const denseKernel = r.kernel(denseBits, s.computeThreads, s.backend);
+  if (!stated && !denseKernel) return { missing: `no ${denseBits}-bit ${s.backend} kernel throughput for the dense part in the profile` };
+  const perS = (bytes: number, gbps: number) => bytes / (gbps * 1e9);
+  const denseS = stated ? stated.s : perS(s.densePasses * s.denseBytesPerLayer, denseKernel!.gbps);
+  const sharedS = perS(s.sharedBytesPerLayer, (denseKernel ?? expert).gbps);
+  const basis = [
+    `experts at ${expert.gbps.toFixed(2)} GB/s (${expert.basis})`,
+    stated ? `dense part ${stated.basis}` : `dense part at ${denseKernel!.gbps.toFixed(2)} GB/s (${denseKernel!.basis})`,
+    s.denseBits === null && !stated ? "dense bits not recorded: taken as the expert bits" : "",
+  ].filter(Boolean);
+  const sources = [...new Set([...expert.sources, ...(stated?.sources ?? denseKernel?.sources ?? [])])];
+  return { times: { denseS, sharedS, expertS: perS(s.recordBytes, expert.gbps), overheadS: 0 }, basis: basis.join("; "), sources };
+}

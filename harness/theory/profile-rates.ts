@@ -1,0 +1,122 @@
+// The rates a machine profile gives the time model — device reads by record size, parallelism
+// and mode, page-cache reads, kernel throughput — each with the measurement it rests on, so
+// every ceiling and prediction can say where its numbers came from.
+
+import type { MachineProfile, Measurement } from "../probe/machine-profile.ts";
+
+/** A bandwidth in GB/s (1e9 bytes per second) and how it was obtained. */
+export interface Rate {
+  gbps: number;
+  basis: string;        // e.g. "direct, 4 in flight, 3.93 MB records (tierbench probe)"
+  exact: boolean;       // false: another record size or parallelism stood in, or two were interpolated
+  sources: string[];    // citations of the measurements used (hand-written profiles)
+}
+
+export type ColdMode = "direct" | "buffered-cold";
+
+// Names read from the profile (harness/probe/machine-profile.ts documents them):
+//   device_read     { recordBytes, parallelism, mode, pattern? }  pattern "sequential": a
+//                   streaming read, which counts for the peak but not for random record reads
+//   page_cache_read { recordBytes, parallelism }
+//   kernel          { bits, threads, variant, backend? }  (backend "cpu" when absent)
+// A hand-written figure may lack record size or parallelism: it stands in for any.
+
+const has = (m: Measurement, k: string) => Number.isFinite(Number(m.params[k])) && m.params[k] !== "";
+const num = (m: Measurement, k: string) => Number(m.params[k]);
+const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
+const describe = (m: Measurement) => {
+  const p = m.params;
+  const what = [p.mode, p.pattern, has(m, "parallelism") ? `${p.parallelism} in flight` : "", has(m, "recordBytes") ? `${mb(num(m, "recordBytes"))} records` : ""]
+    .filter(Boolean)
+    .join(", ");
+  return `${what} (${m.tool})`;
+};
+const sourcesOf = (...ms: Measurement[]) => ms.flatMap((m) => (m.source ? [m.source] : []));
+
+/** Among reads of one kind, those for this record size (else the nearest size, by ratio; else
+ * figures that name no size) at this parallelism: exact, interpolated between the measured
+ * neighbours, or the nearest one. */
+function pickRead(pool: Measurement[], recordBytes: number, parallelism: number): Rate | null {
+  if (pool.length === 0) return null;
+  const sized = pool.filter((m) => has(m, "recordBytes"));
+  let same: Measurement[];
+  let sizeNote = "";
+  if (sized.length) {
+    const dist = (m: Measurement) => Math.abs(Math.log(num(m, "recordBytes") / recordBytes));
+    const best = Math.min(...sized.map(dist));
+    same = sized.filter((m) => dist(m) === best);
+    if (best > 0) sizeNote = `; measured on ${mb(num(same[0]!, "recordBytes"))} records, not ${mb(recordBytes)}`;
+  } else {
+    same = pool;
+    sizeNote = "; no record size given";
+  }
+  const byP = same.filter((m) => has(m, "parallelism")).sort((a, b) => num(a, "parallelism") - num(b, "parallelism"));
+  if (byP.length === 0) {
+    const top = same.reduce((a, b) => (b.value > a.value ? b : a));
+    return { gbps: top.value, basis: `${describe(top)}${sizeNote}; no parallelism given`, exact: false, sources: sourcesOf(top) };
+  }
+  const exactSize = sizeNote === "";
+  const hit = byP.find((m) => num(m, "parallelism") === parallelism);
+  if (hit) return { gbps: hit.value, basis: describe(hit) + sizeNote, exact: exactSize, sources: sourcesOf(hit) };
+  const lo = [...byP].reverse().find((m) => num(m, "parallelism") < parallelism);
+  const hi = byP.find((m) => num(m, "parallelism") > parallelism);
+  if (lo && hi) {
+    const f = (parallelism - num(lo, "parallelism")) / (num(hi, "parallelism") - num(lo, "parallelism"));
+    return {
+      gbps: lo.value + f * (hi.value - lo.value),
+      basis: `interpolated to ${parallelism} in flight between ${describe(lo)} and ${num(hi, "parallelism")} in flight${sizeNote}`,
+      exact: false,
+      sources: sourcesOf(lo, hi),
+    };
+  }
+  const near = lo ?? hi!;
+  return { gbps: near.value, basis: `${describe(near)}, standing in for ${parallelism} in flight${sizeNote}`, exact: false, sources: sourcesOf(near) };
+}
+
+export interface MachineRates {
+  /** Cold reads of records from the device (random offsets). */
+  deviceRead(recordBytes: number, parallelism: number, mode: ColdMode): Rate | null;
+  /** The best device read bandwidth the profile holds, any size, mode or pattern: the paper's
+   * kind of ceiling (its 17.5 GB/s was a sequential read). */
+  peakDeviceRead(): Rate | null;
+  /** Buffered reads of records wholly resident in the page cache (kernel copies). */
+  pageCacheRead(recordBytes: number, parallelism: number): Rate | null;
+  /** Expert-kernel throughput in GB/s of quantized bytes, for this bit width: the fastest
+   * variant (what kernel.variant=auto picks) at the nearest thread count not above `threads`. */
+  kernel(bits: number, threads: number, backend: string): Rate | null;
+}
+
+export function machineRates(profile: MachineProfile | null): MachineRates {
+  const gbps = (profile?.measurements ?? []).filter((m) => m.unit === "GB/s");
+  const device = gbps.filter((m) => m.what === "device_read");
+  const random = device.filter((m) => m.params.pattern !== "sequential");
+  const pageCache = gbps.filter((m) => m.what === "page_cache_read");
+
+  return {
+    deviceRead(recordBytes, parallelism, mode) {
+      const same = random.filter((m) => m.params.mode === mode);
+      if (same.length) return pickRead(same, recordBytes, parallelism);
+      // Direct and buffered-cold reads both come from the device; one stands in for the other.
+      const other = pickRead(random, recordBytes, parallelism);
+      return other && { ...other, basis: `${other.basis}; no ${mode} reads measured`, exact: false };
+    },
+    peakDeviceRead() {
+      if (device.length === 0) return null;
+      const best = device.reduce((a, b) => (b.value > a.value ? b : a));
+      return { gbps: best.value, basis: describe(best), exact: true, sources: sourcesOf(best) };
+    },
+    pageCacheRead(recordBytes, parallelism) {
+      return pickRead(pageCache, recordBytes, parallelism);
+    },
+    kernel(bits, threads, backend) {
+      const pool = gbps.filter((m) => m.what === "kernel" && num(m, "bits") === bits && String(m.params.backend ?? "cpu") === backend);
+      if (pool.length === 0) return null;
+      const counts = [...new Set(pool.map((m) => num(m, "threads")))].sort((a, b) => a - b);
+      const t = [...counts].reverse().find((n) => n <= threads) ?? counts[0]!;
+      const pick = pool.filter((m) => num(m, "threads") === t).reduce((a, b) => (b.value > a.value ? b : a));
+      const variant = pick.params.variant ? ` ${pick.params.variant}` : "";
+      const basis = `${bits}-bit ${backend}${variant} kernels, ${t} thread${t === 1 ? "" : "s"} (${pick.tool})`;
+      return { gbps: pick.value, basis: t === threads ? basis : `${basis}, standing in for ${threads}`, exact: t === threads, sources: sourcesOf(pick) };
+    },
+  };
+}
