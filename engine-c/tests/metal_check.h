@@ -6,6 +6,8 @@
 #define TB_METAL_CHECK_H
 
 #include "kernel_fixture.h"
+#include "tb_test.h"
+#include "../include/tierbench.h"   /* tb_last_error, for TB_CHECK_OK */
 
 /* Allowance for exp in the GPU's SwiGLU, ulp: precise::exp on a GPU; the shim uses the C
  * library's expf, which stays well inside it. */

@@ -22,10 +22,10 @@ static const tb_geometry kGeometries[] = {
 
 static tb_backend *open_metal(const tb_geometry *g, int64_t max_record) {
   tb_backend *b = NULL;
-  KFIX_OK(tb_backend_open("metal", 1, &b));
+  TB_CHECK_OK(tb_backend_open("metal", 1, &b));
   if (!b) return NULL;
   const tb_backend_setup su = { g, 1, max_record, NULL, 0 };
-  KFIX_OK(b->ops->setup(b, &su));
+  TB_CHECK_OK(b->ops->setup(b, &su));
   return b;
 }
 
@@ -59,8 +59,8 @@ static void gpu_ffn(int bits) {
       kfix_random_vec(&rng, x, g.hidden);
       const tb_backend_ffn job = { record, &rec, g.ffn, bits, x, gate, up, act, y };
       double gpu_s = 0.0;
-      KFIX_OK(b->ops->ffn(b, &job));
-      KFIX_OK(b->ops->finish(b, &gpu_s));
+      TB_CHECK_OK(b->ops->ffn(b, &job));
+      TB_CHECK_OK(b->ops->finish(b, &gpu_s));
       TB_CHECK(gpu_s > 0.0 && gpu_s < 1.0, "GPU time %g s for one expert", gpu_s);
       char what[64];
       snprintf(what, sizeof what, "gpu h%d f%d g%d", g.hidden, g.ffn, g.group);
@@ -92,7 +92,7 @@ TB_TEST(metal_gpu_combine_matches_formula) {
     kfix_random_vec(&rng, w, k);
     memcpy(h0, h, sizeof(float) * n);
     double gpu_s = 0.0;
-    KFIX_OK(b->ops->combine(b, h, shared, ys, w, k, n, &gpu_s));
+    TB_CHECK_OK(b->ops->combine(b, h, shared, ys, w, k, n, &gpu_s));
     TB_CHECK(gpu_s > 0.0, "no GPU time for the combine");
     mcheck_combine(h0, shared, ys, w, k, n, h, "gpu");
   } else {

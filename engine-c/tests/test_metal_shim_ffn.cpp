@@ -106,7 +106,7 @@ void check_ffn(int bits) {
   for (const ffn_case &fc : kCases) {
     tb_geometry g = { .hidden = fc.hidden, .ffn = fc.ffn, .shared_ffn = 0, .layers = 1, .experts = 1, .k = 1,
                       .group = fc.group, .bits = bits, .dense_bits = bits, .dense_matrices = 0 };
-    KFIX_OK(tb_geometry_validate(&g));
+    TB_CHECK_OK(tb_geometry_validate(&g));
     tb_record_layout rec;
     tb_record_layout_of(&g, fc.ffn, bits, &rec);
     std::vector<uint8_t> record(rec.size);
