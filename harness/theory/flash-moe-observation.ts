@@ -113,8 +113,8 @@ export function flashMoeObservation(pageCacheHitRate: number = FLASH_MOE.pageCac
     },
     contention: { likely: false, why: "16 cores; the paper reports none" },
     conditions: {
-      budgetEnforced: null, budgetNote: null, noisy: null, noiseReasons: [], steady: true,
-      osDeviceBytesPerToken: null, readAmplification: null, appHitRate: 0,
+      budgetEnforced: null, budgetNote: null, noisy: null, noisyRuns: 0, runs: 1, noiseReasons: [], steady: true,
+      osDeviceBytesPerToken: null, attributedDeviceBytesPerToken: (1 - pageCacheHitRate) * requested, readAmplification: null,
     },
   };
 }
