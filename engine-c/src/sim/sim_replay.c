@@ -112,7 +112,7 @@ int tb_sim_replay(const tb_sim_setup *s, tb_sim_cell *cell, volatile int *cancel
     return cell->status;
   }
   /* results start from zero; the inputs and the caller's layer arrays stay */
-  *cell = (tb_sim_cell){ .policy = cell->policy, .entries = cell->entries,
+  *cell = (tb_sim_cell){ .policy = cell->policy, .entries = cell->entries, .predictor = cell->predictor,
                          .layer_requests = cell->layer_requests, .layer_hits = cell->layer_hits };
   int64_t *lreq = cell->layer_requests, *lhit = cell->layer_hits;
   if (lreq) memset(lreq, 0, (size_t)rt->layers * sizeof *lreq);
