@@ -137,6 +137,11 @@ test("charts without stored data become notes in the report, not empty charts", 
   expect(md).toContain("> Not drawn: no simulation is stored beside this result set");
   expect(md).toContain("> Not drawn: this experiment sweeps no axis");
   expect(md).not.toContain("charts/sweep-");
+
+  // a sweep under way: its axis is known but one value is not a line yet
+  const partial = chartSet(loadReportData(writeReportResults(join(root, "partial"), { simulation: false, sweep: "one-value" })));
+  expect(group(partial, "sweep").charts).toEqual([]);
+  expect(group(partial, "sweep").missing).toBe("the recorded runs cover one value of io.threads so far: no line to draw there");
 }, 30_000);
 
 test("report.html carries Chart.js and every chart's data inline, and references nothing outside", async () => {

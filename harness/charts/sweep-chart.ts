@@ -16,12 +16,12 @@ const specOf = (r: RunRecord) => (r.spec ?? {}) as SpecLike;
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 const byValue = (a: Value, b: Value) => (typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b)));
 
-/** Axes with more than one value among the stored runs. */
-export function sweptAxes(records: readonly RunRecord[]): string[] {
+/** Every swept axis of the stored runs, with how many of its values they cover. */
+export function sweptAxes(records: readonly RunRecord[]): { axis: string; values: number }[] {
   const values = new Map<string, Set<string>>();
   for (const r of records)
     for (const [k, v] of Object.entries(specOf(r).point ?? {})) values.set(k, (values.get(k) ?? new Set()).add(JSON.stringify(v)));
-  return [...values].filter(([, vs]) => vs.size > 1).map(([k]) => k);
+  return [...values].map(([axis, vs]) => ({ axis, values: vs.size }));
 }
 
 function axisChart(records: readonly RunRecord[], axis: string): ChartSpec {
@@ -60,5 +60,8 @@ export function sweepCharts(records: readonly RunRecord[]): ChartGroup {
     caption: "For every axis the experiment sweeps: median tok/s per variant at each value, whiskers the 95 % interval of the mean over repeats (min–max where fewer than two repeats ran)." };
   const axes = sweptAxes(records);
   if (axes.length === 0) return { ...group, charts: [], missing: "this experiment sweeps no axis (its configurations are named variants only)" };
-  return { ...group, charts: axes.map((a) => axisChart(records, a)) };
+  const drawn = axes.filter((a) => a.values > 1);
+  const single = axes.filter((a) => a.values === 1).map((a) => a.axis);
+  const note = single.length ? { missing: `the recorded runs cover one value of ${single.join(", ")} so far: no line to draw there` } : {};
+  return { ...group, charts: drawn.map((a) => axisChart(records, a.axis)), ...note };
 }

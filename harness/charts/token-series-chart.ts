@@ -9,12 +9,12 @@ import { backgroundPlugin, regionsPlugin, type RegionsOptions } from "./chart-pl
 import { COLORS } from "./chart-style.ts";
 import type { ChartGroup, ChartSpec } from "./chart-group.ts";
 
-/** Per-token counters a run may carry (samples.tokenCounters): requests, app_hits and
- * resident_entries (application-cache entries at the token's end), one value per token. */
+/** Per-token counters of a run (samples.tokenCounters, the engine's tb_token_counters_read):
+ * requests, app_hits and resident_entries (application-cache slots occupied at the token's end). */
 export type TokenCounters = Partial<Record<"requests" | "app_hits" | "resident_entries", number[]>>;
 
-export const tokenCountersOf = (r: RunRecord): TokenCounters | null =>
-  ((r.samples as { tokenCounters?: TokenCounters } | null)?.tokenCounters ?? null);
+/** Absent in records written before the engine counted per token. */
+export const tokenCountersOf = (r: RunRecord): TokenCounters | null => r.samples?.tokenCounters ?? null;
 
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
 
@@ -44,7 +44,9 @@ function configChart(config: string, runs: readonly RunRecord[]): ChartSpec {
     { label: `ms per token (rolling mean over ${w})`, data: xy(ms), borderColor: COLORS.measured, backgroundColor: COLORS.measured, borderWidth: 2, pointRadius: 0, yAxisID: "y" },
   ];
   const counters = runs.map(tokenCountersOf).filter((c): c is TokenCounters => c !== null);
-  const hits = counters.filter((c) => c.app_hits && c.requests);
+  // without an application cache there is no hit rate or residency to draw
+  const capacity = runs[0]!.samples!.stats.cache_capacity_entries ?? 0;
+  const hits = capacity > 0 ? counters.filter((c) => c.app_hits && c.requests) : [];
   if (hits.length) {
     const rate = medianByToken(hits.map((c) => rolling(c.app_hits!, w).map((h, t) => {
       const req = rolling(c.requests!, w)[t]!;
@@ -52,7 +54,6 @@ function configChart(config: string, runs: readonly RunRecord[]): ChartSpec {
     })));
     datasets.push({ label: `application-cache hit rate, % (rolling over ${w})`, data: xy(rate), borderColor: "#2e7d32", backgroundColor: "#2e7d32", borderWidth: 2, pointRadius: 0, yAxisID: "y1" });
   }
-  const capacity = runs[0]!.samples!.stats.cache_capacity_entries ?? 0;
   const resident = counters.filter((c) => c.resident_entries);
   if (resident.length && capacity > 0)
     datasets.push({ label: "application cache filled, % of its entries", data: xy(medianByToken(resident.map((c) => c.resident_entries!.map((e) => (100 * e) / capacity)))), borderColor: "#d79b00", backgroundColor: "#d79b00", borderWidth: 2, borderDash: [5, 3], pointRadius: 0, yAxisID: "y1" });
@@ -82,5 +83,5 @@ export function tokenSeriesCharts(records: readonly RunRecord[]): ChartGroup {
   if (configs.length === 0) return { ...group, charts: [], missing: "no run recorded per-token times" };
   const charts = configs.map((c) => configChart(c, ok.filter((r) => r.run.variant === c)));
   const counted = ok.some((r) => tokenCountersOf(r)?.app_hits);
-  return { ...group, charts, ...(counted ? {} : { missing: "per-token hit counts are not in these results (the engine recorded only per-token times), so hit rate and residency over tokens are not drawn" }) };
+  return { ...group, charts, ...(counted ? {} : { missing: "these results carry no per-token counters (recorded before the engine counted per token): hit rate and residency over tokens are not drawn; re-running the experiment records them" }) };
 }

@@ -80,6 +80,7 @@ export function flashMoeObservation(pageCacheHitRate: number = FLASH_MOE.pageCac
     exec: "serial",          // "a near-serial GPU → SSD → GPU pipeline"
     ioEngine: "pread",
     ioThreads: 4,            // "4 pthreads via GCD dispatch_apply"
+    queueDepth: 1,
     chunkBytes: 0,
     direct: "off",           // trust the OS: F_NOCACHE removed
     computeThreads: 1,
