@@ -1,6 +1,7 @@
 // report.html in a real browser (Debian's chromium, driven by playwright-core; .ci/run installs
 // it): the page loads from the file system with no console error and no network request, every
-// canvas holds a chart with data and drawn pixels, and a screenshot of the page is not blank.
+// canvas holds a chart with data and drawn pixels, a bar answers the pointer with its tooltip, and
+// a screenshot of the page is not blank.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
@@ -81,6 +82,19 @@ test("report.html loads offline, draws every chart with its data, and looks like
     expect(s.placed).toBeGreaterThan(0);
     expect(s.inked).toBeGreaterThan(0.01);
   }
+
+  // interactive: pointing at a bar brings up its tooltip
+  const canvas = page.locator("#chart-ceilings");
+  await canvas.scrollIntoViewIfNeeded();
+  const bar = await page.evaluate(() => {
+    const chart = (window as unknown as { Chart: { getChart(id: string): any } }).Chart.getChart("chart-ceilings");
+    const el = chart.getDatasetMeta(0).data[0];
+    return { x: el.x, y: (el.y + el.base) / 2 }; // CSS pixels inside the canvas
+  });
+  await canvas.hover({ position: bar });
+  const tooltip = await page.evaluate(() =>
+    (window as unknown as { Chart: { getChart(id: string): any } }).Chart.getChart("chart-ceilings").tooltip.getActiveElements().map((e: { datasetIndex: number; index: number }) => [e.datasetIndex, e.index]));
+  expect(tooltip).toContainEqual([0, 0]);
 
   // the page as a person sees it: not blank, not one colour
   const shot = await loadImage(await page.screenshot({ fullPage: true }));

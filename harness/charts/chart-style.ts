@@ -20,6 +20,20 @@ export const PALETTE = ["#2f6db5", "#d79b00", "#82b366", "#b85450", "#7e6bb0", "
 
 export const color = (i: number) => PALETTE[i % PALETTE.length]!;
 
+/** Dash patterns for lines beyond the palette, so no two of up to 24 lines look alike. */
+const DASHES = [[], [6, 3], [2, 2]];
+
+/** A legend of line samples (dash included) rather than filled boxes. */
+export const LINE_LEGEND = { position: "bottom" as const, labels: { usePointStyle: true, pointStyle: "line" as const } };
+
+/** Taller charts for long legends: about three entries fit a legend row. */
+export const sizeFor = (entries: number) => ({ width: 900, height: 420 + 22 * Math.ceil(entries / 3) });
+
+/** The i-th line's colour and dash. */
+export const lineStyle = (i: number) => ({
+  borderColor: color(i), backgroundColor: color(i), borderDash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length]!,
+});
+
 export const base = (title: string, yTitle: string) => ({
   animation: false as const,
   responsive: false,

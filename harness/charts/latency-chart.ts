@@ -5,7 +5,7 @@ import type { ChartConfiguration } from "chart.js";
 import type { RunRecord } from "../results/run-record.ts";
 import { quantile } from "../results/summary-stats.ts";
 import { backgroundPlugin } from "./chart-plugins.ts";
-import { color, wideSpan } from "./chart-style.ts";
+import { LINE_LEGEND, lineStyle, sizeFor, wideSpan } from "./chart-style.ts";
 import type { ChartGroup } from "./chart-group.ts";
 
 /** Points per curve: quantiles at evenly spaced shares keep the HTML small for long runs. */
@@ -34,11 +34,11 @@ export function latencyChart(records: readonly RunRecord[]): ChartGroup {
   const config: ChartConfiguration<"line"> = {
     type: "line",
     data: {
-      datasets: curves.map(({ c, pts }, i) => ({ label: c, data: pts, borderColor: color(i), backgroundColor: color(i), borderWidth: 2, pointRadius: 0, stepped: true })),
+      datasets: curves.map(({ c, pts }, i) => ({ label: c, data: pts, ...lineStyle(i), borderWidth: 2, pointRadius: 0, stepped: true })),
     },
     options: {
       animation: false, responsive: false, devicePixelRatio: 1,
-      plugins: { title: { display: true, text: "per-token latency, cumulative (after warm-up)" }, legend: { position: "bottom" } },
+      plugins: { title: { display: true, text: "per-token latency, cumulative (after warm-up)" }, legend: LINE_LEGEND },
       scales: {
         x: { type: wideSpan(xs) ? "logarithmic" : "linear", title: { display: true, text: "ms per token" } },
         y: { min: 0, max: 100, title: { display: true, text: "% of tokens within x" } },
@@ -46,5 +46,5 @@ export function latencyChart(records: readonly RunRecord[]): ChartGroup {
     },
     plugins: [backgroundPlugin],
   };
-  return { ...group, charts: [{ id: "latency-cdf", title: group.title, config: config as never }] };
+  return { ...group, charts: [{ id: "latency-cdf", title: group.title, config: config as never, size: sizeFor(curves.length) }] };
 }

@@ -5,7 +5,7 @@ import type { ChartConfiguration } from "chart.js";
 import type { RunRecord } from "../results/run-record.ts";
 import { ci95, median } from "../results/summary-stats.ts";
 import { backgroundPlugin, whiskersPlugin } from "./chart-plugins.ts";
-import { base, color } from "./chart-style.ts";
+import { base, LINE_LEGEND, lineStyle, sizeFor } from "./chart-style.ts";
 import type { ChartGroup, ChartSpec } from "./chart-group.ts";
 
 type Value = string | number | boolean;
@@ -36,7 +36,7 @@ function axisChart(records: readonly RunRecord[], axis: string): ChartSpec {
   const datasets = lines.map((line, i) => {
     const at = xs.map((x) => ok.filter((r) => lineOf(r) === line && specOf(r).point![axis] === x).map((r) => r.derived!.tokS!));
     return {
-      label: line, borderColor: color(i), backgroundColor: color(i), borderWidth: 2, pointRadius: 4, spanGaps: true,
+      label: line, ...lineStyle(i), borderWidth: 2, pointRadius: 4, spanGaps: true,
       data: at.map((v) => (v.length ? median(v) : null)) as number[],
       whiskers: at.map((v) => {
         const ci = ci95(v);
@@ -49,10 +49,10 @@ function axisChart(records: readonly RunRecord[], axis: string): ChartSpec {
   const config: ChartConfiguration<"line"> = {
     type: "line",
     data: { labels: xs.map(String), datasets },
-    options: { ...o, scales: { x: { title: { display: true, text: axis } }, y: { ...o.scales.y, suggestedMax: Math.max(0, ...tops) } } },
+    options: { ...o, plugins: { ...o.plugins, legend: LINE_LEGEND }, scales: { x: { title: { display: true, text: axis } }, y: { ...o.scales.y, suggestedMax: Math.max(0, ...tops) } } },
     plugins: [backgroundPlugin, whiskersPlugin],
   };
-  return { id: `sweep-${slug(axis)}`, title: `tok/s against ${axis}`, config: config as never };
+  return { id: `sweep-${slug(axis)}`, title: `tok/s against ${axis}`, config: config as never, size: sizeFor(lines.length) };
 }
 
 export function sweepCharts(records: readonly RunRecord[]): ChartGroup {

@@ -33,10 +33,9 @@ export async function renderReport(dir: string): Promise<{ report: string; html:
   const groups = chartSet(data);
   mkdirSync(join(dir, "charts"), { recursive: true });
   const written: string[] = [];
-  const drawn = new Set<string>();
-  for (const c of [...charts, ...groups.flatMap((g) => g.charts)] as ChartSpec[]) {
-    if (drawn.has(c.id)) continue; // the stage chart is both in the stage table's place and the set
-    drawn.add(c.id);
+  // the stage chart is both in the stage table's place and in the set: drawn once
+  const all = [...new Map([...charts, ...groups.flatMap((g) => g.charts)].map((c) => [c.id, c] as const)).values()] as ChartSpec[];
+  for (const c of all) {
     const path = join(dir, "charts", `${c.id}.png`);
     writeAtomic(path, (await renderPng(c.config, c.size ?? DEFAULT_SIZE)).png);
     written.push(path);
@@ -50,6 +49,6 @@ export async function renderReport(dir: string): Promise<{ report: string; html:
   const markdown = reportMarkdown({ dir, summary, records, planned, charts, probe, sections, groups: groups.filter((g) => g.id !== "stages") });
   writeAtomic(report, markdown);
   const html = join(dir, REPORT_HTML);
-  writeAtomic(html, reportHtml({ title: `${summary.experiment} — tierbench report`, markdown, groups: [{ id: "summary", title: "", caption: "", charts }, ...groups], chartJs: chartJsSource() }));
+  writeAtomic(html, reportHtml({ title: `${summary.experiment} — tierbench report`, markdown, charts: all, chartJs: chartJsSource() }));
   return { report, html, charts: written, summary };
 }

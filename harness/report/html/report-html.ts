@@ -1,9 +1,9 @@
 // report.html: report.md rendered as HTML, with every chart image replaced by its interactive
 // Chart.js canvas. Self-contained — Chart.js, the plugins and each chart's configuration are
-// inlined, nothing is fetched. Pure: markdown, chart groups and the Chart.js source in, text out.
+// inlined, nothing is fetched. Pure: markdown, its charts and the Chart.js source in, text out.
 
 import { Marked, type Tokens } from "marked";
-import type { ChartGroup, ChartSpec } from "../../charts/chart-group.ts";
+import type { ChartSpec } from "../../charts/chart-group.ts";
 import { DEFAULT_SIZE } from "../../charts/chart-group.ts";
 import { inlinePlugins } from "./inline-plugins.ts";
 
@@ -30,8 +30,9 @@ figure.chart { margin: 1em 0; }
 figure.chart canvas { max-width: 100%; border: 1px solid #eceff2; }
 `;
 
-export function reportHtml(o: { title: string; markdown: string; groups: readonly ChartGroup[]; chartJs: string }): string {
-  const charts = new Map(o.groups.flatMap((g) => g.charts).map((c) => [c.id, c]));
+/** `charts`: every chart the markdown's images (charts/<id>.png) stand for. */
+export function reportHtml(o: { title: string; markdown: string; charts: readonly ChartSpec[]; chartJs: string }): string {
+  const charts = new Map(o.charts.map((c) => [c.id, c]));
   const placed: ChartSpec[] = [];
   const marked = new Marked({
     gfm: true,
