@@ -30,6 +30,8 @@ function record(variant: string, repeat: number, tokS: number, o: { appHits: num
       stats: {
         tokens: 100, requests, app_hits: o.appHits, read_bytes: reads * RECORD, page_cache_bytes: o.pageCacheRecords * RECORD,
         device_bytes: o.deviceRecords * RECORD, copy_s: 0.5, run_wall_s: 20, wait_wall_s: o.waitS,
+        prefetch_issued: o.policy === "none" ? 40 : 0, prefetch_useful: o.policy === "none" ? 30 : 0,
+        prefetch_read_bytes: o.policy === "none" ? 40 * RECORD : 0, prefetch_wasted_bytes: o.policy === "none" ? 10 * RECORD : 0,
       },
     },
     derived: { tokS } as RunRecord["derived"],
@@ -70,6 +72,9 @@ test("figures per variant: intervals, per-layer and full-model tok/s, byte sourc
   expect(b!.copyMsPerToken).toBeCloseTo(5, 10);                           // 0.5 s over 100 tokens
   expect(b!.reclaim).toEqual({ scanned: 75, stolen: 50, refaults: 15, limitHits: 5 });
   expect(b!.noisy).toBe(1);
+  expect(a!.prefetch).toBeNull();
+  expect(b!.prefetch!.useful / b!.prefetch!.issued).toBe(0.75);
+  expect(b!.prefetch!.wastedMBPerToken).toBeCloseTo((10 * RECORD) / 100 / 1e6, 10);
 });
 
 test("the summary prints the paired change, the published range and the verdict by DESIGN §6", () => {
@@ -81,6 +86,7 @@ test("the summary prints the paired change, the published range and the verdict 
   expect(text).toContain("trust-os waits on expert I/O for 45.0 % of its time at dense.passes 0.5: inside the 43 %–53 % target");
   expect(text).toContain("trust-os page-cache hit rate 75.0 % beside the paper's 71 %");
   expect(text).toContain("Noise: 2 of 10 runs flagged noisy");
+  expect(text).toContain(`trust-os prefetch: ${((200 * RECORD) / 500 / 1e6).toFixed(2)} MB per token read ahead, ${((50 * RECORD) / 500 / 1e6).toFixed(2)} MB of it never used; 150 of 200 prefetches useful (75.0 %)`);
   expect(text).toContain("memory compressor");
 });
 

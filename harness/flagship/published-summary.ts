@@ -69,6 +69,9 @@ export function publishedSummary(i: SummaryInput): string[] {
     const v = figs.find((x) => x.variant === notes.pageCacheHitRate!.variant);
     if (v) out.push(`${v.variant} page-cache hit rate ${pct(v.pageCacheHitRate)} beside the paper's ${pct(notes.pageCacheHitRate.value, 0)} (${notes.pageCacheHitRate.why}).`);
   }
+  for (const v of figs)
+    if (v.prefetch)
+      out.push(`${v.variant} prefetch: ${f2(v.prefetch.readMBPerToken)} MB per token read ahead, ${f2(v.prefetch.wastedMBPerToken)} MB of it never used; ${v.prefetch.useful} of ${v.prefetch.issued} prefetches useful (${pct(v.prefetch.useful / v.prefetch.issued)}).`);
   const noisy = figs.reduce((t, v) => t + v.noisy, 0);
   const runs = figs.reduce((t, v) => t + v.runs, 0);
   if (noisy) out.push(`Noise: ${noisy} of ${runs} runs flagged noisy (other tenants' CPU or disk traffic above the limits); figures are as measured.`);

@@ -32,6 +32,7 @@ export interface VariantFigures {
   waitShare: number;           // wall time waiting on expert bytes / run wall time
   reclaim: { scanned: number; stolen: number; refaults: number; limitHits: number } | null; // pages, over runs
   pressure: { memoryS: number; ioS: number; scope: string } | null; // PSI "some" stall seconds, summed over runs
+  prefetch: { issued: number; useful: number; readMBPerToken: number; wastedMBPerToken: number } | null; // over runs; null without prefetch
   noisy: number;               // runs flagged noisy
 }
 
@@ -107,6 +108,12 @@ function figuresOf(variant: string, rs: RunRecord[]): VariantFigures {
       ? {
           memoryS: sum(psis.map((p) => num(p, "stallS", "memory", "some") ?? 0)), ioS: sum(psis.map((p) => num(p, "stallS", "io", "some") ?? 0)),
           scope: String(psis[0]!.scope ?? "unknown"),
+        }
+      : null,
+    prefetch: stat("prefetch_issued") > 0 && tokens > 0
+      ? {
+          issued: stat("prefetch_issued"), useful: stat("prefetch_useful"),
+          readMBPerToken: stat("prefetch_read_bytes") / tokens / 1e6, wastedMBPerToken: stat("prefetch_wasted_bytes") / tokens / 1e6,
         }
       : null,
     noisy: rs.filter((r) => ((r.environment as Obj | undefined)?.noise as Obj | undefined)?.noisy === true).length,
