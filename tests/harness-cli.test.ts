@@ -129,5 +129,5 @@ describe("the command as typed", () => {
     expect(p.exitCode).toBe(EXIT_INVALID);
     expect(p.stdout.toString()).toBe("");
     expect(p.stderr.toString()).toContain("tests/fixtures/experiments/bad/k-exceeds-experts.yaml:6:6: workload.k: K = 20");
-   }, 60_000);
+  }, 60_000);
 });
