@@ -35,5 +35,5 @@ test("a dominant remainder says how little the parts explain", () => {
 test("a ceiling that nothing read can bound is named as such", () => {
   const cs = [{ ...ceiling("ioAtSources", Infinity, 0), timeS: 0 }, ceiling("serial", 28, 0.72)];
   expect(variantVerdict(decomposition({ ioInefficiency: 9, dense: 1 }), cs, "serial"))
-    .toBe("v: I/O inefficiency is the largest part, 90 % of 10.000 ms per token; it runs at 72 % of the serial bound; the I/O ceiling at its hit rates does not bound it (no bytes read at any modelled cost).");
+    .toBe("v: I/O inefficiency is the largest part, 90 % of 10.000 ms per token; it runs at 72 % of the serial bound; the I/O ceiling at its hit rates does not bound it (at the profile's rates its reads cost nothing).");
 });

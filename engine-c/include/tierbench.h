@@ -69,6 +69,12 @@ int tb_token_times(tb_engine *e, double *out, int n);
 int tb_layer_stat_count(void);
 const char *tb_layer_stat_name(int i);
 int tb_layer_stats_read(tb_engine *e, double *out, int n);
+/* Per-token counters: out is [tokens run][tb_token_counter_count()] row-major (requests,
+ * app_hits, resident_entries: the token's requests and application-cache hits, and the cache's
+ * occupied slots at its end). out == NULL, n == 0: the number of doubles a full read writes. */
+int tb_token_counter_count(void);
+const char *tb_token_counter_name(int i);
+int tb_token_counters_read(tb_engine *e, double *out, int n);
 /* Hash of every token's final hidden state so far, as 16 hex digits. */
 const char *tb_output_hash(tb_engine *e);
 

@@ -6,8 +6,8 @@ import { PART_LABELS, type Decomposition, type PartId } from "../theory/decompos
 import type { ComparisonResult } from "./compare-runs.ts";
 
 const signed = (x: number, digits = 1) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(digits)} %`;
-const ms = (s: number) => (s * 1e3).toFixed(3);
-const msSigned = (s: number) => `${s >= 0 ? "+" : "−"}${Math.abs(s * 1e3).toFixed(3)}`;
+const ms = (s: number) => (Math.round(s * 1e6) / 1e3 || 0).toFixed(3);
+const msSigned = (s: number) => `${s >= 0 ? "+" : "−"}${ms(Math.abs(s))}`;
 
 function whyLines(r: ComparisonResult, a: Decomposition, b: Decomposition): string[] {
   const ids = Object.keys(PART_LABELS) as PartId[];

@@ -26,6 +26,7 @@ function samplesOf(engine: Engine): RunSamples {
     stats: engine.stats(),
     ...(warmupStats ? { warmupStats } : {}),
     layerStats: { names, rows: layers.map((l) => names.map((n) => l[n]!)) },
+    tokenCounters: engine.tokenCounters(),
     outputHash: engine.outputHash(),
     config: engine.config(),
   };

@@ -27,12 +27,13 @@ export interface RunConditions {
   budgetEnforced: boolean | null;
   budgetNote: string | null;
   noisy: boolean | null;
-  noiseReasons: string[];
+  noisyRuns: number;                     // of the runs pooled into this observation
+  runs: number;
+  noiseReasons: string[];                // the first noisy run's
   steady: boolean | null;                // the plateau rule found steady state
   osDeviceBytesPerToken: number | null;  // from /proc/<pid>/io, over the whole run
   attributedDeviceBytesPerToken: number; // what the engine counted as device bytes, same window
   readAmplification: number | null;      // OS device bytes / bytes asked of the OS
-  appHitRate: number | null;
 }
 
 /** The budgets issue's record fields, read structurally (absent on runs without a budget). */
@@ -89,12 +90,13 @@ export function observationFromRecord(r: RunRecord, denseBitsOf?: (preset: strin
       budgetEnforced: env?.budget?.enforced ?? null,
       budgetNote: env?.budget?.notEnforcedReason ?? null,
       noisy: env?.noise?.noisy ?? null,
+      noisyRuns: env?.noise?.noisy ? 1 : 0,
+      runs: 1,
       noiseReasons: env?.noise?.reasons ?? [],
       steady: r.derived ? r.derived.steady.plateaued : null,
       osDeviceBytesPerToken: osDevice === null ? null : osDevice / whole.tokens,
       attributedDeviceBytesPerToken: (whole.device_bytes ?? 0) / whole.tokens,
       readAmplification: env?.counters?.readAmplification ?? null,
-      appHitRate: r.derived?.appHitRate ?? null,
     },
   };
 }

@@ -108,6 +108,7 @@ struct tb_run {
   unsigned char *residency;/* [pages of a record + 2] mincore output */
   double *token_times;     /* [tokens] seconds */
   double *layer_stats;     /* [layers][TB_LAYER_COUNTER_COUNT] */
+  double *token_counters;  /* [tokens][TB_TOKEN_COUNTER_COUNT] */
 
   /* ---- counters and clocks ---- */
   double c[TB_COUNTER_COUNT];  /* accumulated by the loop; cache counters are read from caches */

@@ -84,8 +84,20 @@ static int run_layer(tb_run *r, int64_t token, int layer) {
   return TB_OK;
 }
 
+/* The caches' request and hit counts and occupied slots, summed (a handful of caches: cheap). */
+static void cache_totals(const tb_run *r, double *requests, double *hits, double *used) {
+  *requests = *hits = *used = 0;
+  for (int i = 0; i < r->n_caches; i++) {
+    *requests += (double)r->cache[i]->requests;
+    *hits += (double)r->cache[i]->hits;
+    *used += (double)r->cache[i]->used;
+  }
+}
+
 static int run_token(tb_run *r) {
   int64_t t = r->tokens_done;
+  double req0, hits0, used;
+  cache_totals(r, &req0, &hits0, &used);
   double pcpu0 = process_cpu();
   r->clock_wall = tb_now();
   r->clock_cpu = tb_thread_cpu();
@@ -105,6 +117,12 @@ static int run_token(tb_run *r) {
   double t1 = r->clock_wall;
   r->layer_stats[(r->layers - 1) * TB_LAYER_COUNTER_COUNT + TB_L_wall_s] += t1 - r->layer_t0;
   r->token_times[t] = t1 - t0;
+  double *tc = r->token_counters + t * TB_TOKEN_COUNTER_COUNT;
+  double req1, hits1;
+  cache_totals(r, &req1, &hits1, &used);
+  tc[TB_T_requests] = req1 - req0;
+  tc[TB_T_app_hits] = hits1 - hits0;
+  tc[TB_T_resident_entries] = used;
   r->c[TB_C_run_wall_s] += t1 - t0;
   r->c[TB_C_process_cpu_s] += process_cpu() - pcpu0;
   r->c[TB_C_tokens] += 1;

@@ -190,6 +190,7 @@ static int open_buffers(tb_run *r) {
   ALLOC(r->residency, r->model.rec.size / r->page_bytes + 2);
   ALLOC(r->token_times, r->tokens);
   ALLOC(r->layer_stats, (size_t)r->layers * TB_LAYER_COUNTER_COUNT);
+  ALLOC(r->token_counters, (size_t)r->tokens * TB_TOKEN_COUNTER_COUNT);
   return TB_OK;
 }
 
@@ -253,6 +254,7 @@ void tb_run_close(tb_run *r) {
   tb_free_aligned(r->residency);
   tb_free_aligned(r->token_times);
   tb_free_aligned(r->layer_stats);
+  tb_free_aligned(r->token_counters);
   tb_free_aligned(r->pf_issues);
   tb_free_aligned(r->pf_reads);
   tb_free_aligned(r->warm);

@@ -20,6 +20,12 @@ const char *const tb_layer_counter_names[TB_LAYER_COUNTER_COUNT] = {
 #undef TB_LAYER_NAME
 };
 
+const char *const tb_token_counter_names[TB_TOKEN_COUNTER_COUNT] = {
+#define TB_TOKEN_NAME(n) #n,
+  TB_TOKEN_COUNTERS(TB_TOKEN_NAME)
+#undef TB_TOKEN_NAME
+};
+
 const char *const tb_counter_help[TB_COUNTER_COUNT] = {
   [TB_C_tokens] = "tokens run",
   [TB_C_layers_run] = "token-layers run (tokens x layers)",

@@ -51,4 +51,16 @@ enum {
 };
 extern const char *const tb_layer_counter_names[TB_LAYER_COUNTER_COUNT];
 
+/* Per-token counters: [tokens][TB_TOKEN_COUNTER_COUNT] — the token's expert requests and
+ * application-cache hits, and the application cache's occupied slots at the token's end (all
+ * caches together): warm-up and steady state of the cache, token by token. */
+#define TB_TOKEN_COUNTERS(X) X(requests) X(app_hits) X(resident_entries)
+enum {
+#define TB_TOKEN_ENUM(n) TB_T_##n,
+  TB_TOKEN_COUNTERS(TB_TOKEN_ENUM)
+#undef TB_TOKEN_ENUM
+  TB_TOKEN_COUNTER_COUNT
+};
+extern const char *const tb_token_counter_names[TB_TOKEN_COUNTER_COUNT];
+
 #endif
