@@ -27,6 +27,7 @@ struct tb_sim {
 
 TB_EXPORT void tb_sim_free(tb_sim *s) {
   if (!s) return;
+  if (s->job) tb_sim_job_cancel(s->job);   /* freed while running: stop the workers first */
   tb_sim_job_free(s->job);
   tb_routing_free(&s->routing);
   free(s->pin_profile);

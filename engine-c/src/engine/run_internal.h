@@ -156,9 +156,13 @@ static inline tb_cache *tb_run_cache(tb_run *r, int layer) {
 void tb_run_embed(tb_run *r, int64_t token);
 void tb_run_dense(tb_run *r, int layer);
 void tb_run_expert_input(tb_run *r);
-void tb_run_shared_expert(tb_run *r, int layer);
-void tb_run_routed_expert(tb_run *r, int k);
-void tb_run_combine(tb_run *r);
+int tb_run_shared_expert(tb_run *r, int layer);
+int tb_run_routed_expert(tb_run *r, int k);
+/* A device backend starts the FFNs queued so far (so it computes while later reads are waited
+ * for) / waits for all of them, adding its device time to expert_device_s; no-ops on cpu. */
+int tb_run_experts_submit(tb_run *r);
+int tb_run_experts_finish(tb_run *r);
+int tb_run_combine(tb_run *r);
 void tb_run_hash_token(tb_run *r);
 
 /* run_fetch.c: routing release, cache lookups, reads and their attribution. */

@@ -29,9 +29,13 @@ void tb_run_fault_delay(tb_run *r) {
   }
 }
 
-static void compute_ready(tb_run *r) {
+static int compute_ready(tb_run *r) {
   for (int k = 0; k < r->k; k++)
-    if (r->fetch[k].ready && !r->fetch[k].computed) tb_run_routed_expert(r, k);
+    if (r->fetch[k].ready && !r->fetch[k].computed) {
+      int rc = tb_run_routed_expert(r, k);
+      if (rc < 0) return rc;
+    }
+  return tb_run_experts_submit(r);
 }
 
 static int run_layer(tb_run *r, int64_t token, int layer) {
@@ -63,25 +67,24 @@ static int run_layer(tb_run *r, int64_t token, int layer) {
       if ((rc = tb_run_wait(r)) < 0) return rc;
     tb_run_stage(r, TB_STAGE_expert);
     tb_run_expert_input(r);
-    tb_run_shared_expert(r, layer);
-    compute_ready(r);
+    if ((rc = tb_run_shared_expert(r, layer)) < 0 || (rc = compute_ready(r)) < 0) return rc;
   } else {
     /* the shared expert and the hits are computed while the misses are read */
     tb_run_stage(r, TB_STAGE_expert);
     tb_run_expert_input(r);
-    tb_run_shared_expert(r, layer);
-    compute_ready(r);
+    if ((rc = tb_run_shared_expert(r, layer)) < 0 || (rc = compute_ready(r)) < 0) return rc;
     while (tb_run_pending(r) > 0) {
       tb_run_stage(r, TB_STAGE_wait);
       if ((rc = tb_run_wait(r)) < 0) return rc;
       tb_run_stage(r, TB_STAGE_expert);
-      compute_ready(r);
+      if ((rc = compute_ready(r)) < 0) return rc;
     }
   }
+  /* still the expert stage: a device's FFNs end here, so their wall time is expert time */
+  if ((rc = tb_run_experts_finish(r)) < 0) return rc;
 
   tb_run_stage(r, TB_STAGE_combine);
-  tb_run_combine(r);
-  return TB_OK;
+  return tb_run_combine(r);
 }
 
 /* The caches' request and hit counts and occupied slots, summed (a handful of caches: cheap). */

@@ -29,7 +29,8 @@ extern const char *const tb_stage_names[TB_STAGE_COUNT];
   X(prefetch_issue_s) X(prefetch_wait_s) X(demand_queue_s) \
   X(cache_capacity_entries) X(cache_capacity_bytes) X(cache_peak_entries) \
   X(pinned_entries) X(pinned_bytes) X(pin_reads) X(pin_load_s) \
-  X(dense_bytes_per_layer) X(expert_record_bytes)
+  X(dense_bytes_per_layer) X(expert_record_bytes) \
+  X(expert_device_s) X(combine_device_s)
 
 enum {
 #define TB_COUNTER_ENUM(n) TB_C_##n,

@@ -67,7 +67,9 @@ typedef struct {
   int64_t pinned;             /* pinned entries, all caches */
 } tb_sim_cell;
 
-/* Replays the routing through one cell on the calling thread; *cancel (may be NULL) is polled
+/* Replays the routing through one cell on the calling thread (its inputs — policy, entries,
+ * predictor and the layer arrays — stay; every result starts from zero: a new input field must
+ * be kept in tb_sim_replay's reset too); *cancel (may be NULL) is polled
  * once per token (→ TB_ERR_CANCELLED). */
 int tb_sim_replay(const tb_sim_setup *s, tb_sim_cell *cell, volatile int *cancel);
 

@@ -5,7 +5,6 @@
 #include "sim.h"
 #include "sim_extras.h"
 #include "../util/common.h"
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,10 +111,10 @@ int tb_sim_replay(const tb_sim_setup *s, tb_sim_cell *cell, volatile int *cancel
     snprintf(cell->error, sizeof cell->error, "%s", tb_error_message());
     return cell->status;
   }
+  /* results start from zero; the inputs and the caller's layer arrays stay */
+  *cell = (tb_sim_cell){ .policy = cell->policy, .entries = cell->entries, .predictor = cell->predictor,
+                         .layer_requests = cell->layer_requests, .layer_hits = cell->layer_hits };
   int64_t *lreq = cell->layer_requests, *lhit = cell->layer_hits;
-  memset(&cell->status, 0, sizeof *cell - offsetof(tb_sim_cell, status));
-  cell->layer_requests = lreq;
-  cell->layer_hits = lhit;
   if (lreq) memset(lreq, 0, (size_t)rt->layers * sizeof *lreq);
   if (lhit) memset(lhit, 0, (size_t)rt->layers * sizeof *lhit);
   cell->capacity = cell_capacity(s, cell);
