@@ -24,7 +24,7 @@ export interface StoredPredictions {
   kind: "predictions";
   experiment: string;
   createdAt: string;            // ISO 8601: written before the runs it predicts, or not
-  profile: { hostname: string; measurements: number; newestFigure: string | null }; // measuredAt of its newest figure
+  profile: MachineProfile | null; // the figures the predictions rest on, kept with them
   simulator: { pagecache: string; readaheadBytes: number; activeFraction: number };
   predictions: (Prediction & { config: string; notes: string[] })[];
 }
@@ -84,7 +84,7 @@ export async function predictPlan(plan: Plan, o: {
     kind: "predictions",
     experiment: plan.name,
     createdAt: (o.now ?? new Date()).toISOString(),
-    profile: { hostname: o.profile?.machine.hostname ?? "none", measurements: o.profile?.measurements.length ?? 0, newestFigure: o.profile?.measurements.map((m) => m.measuredAt).sort().at(-1) ?? null },
+    profile: o.profile,
     simulator: { pagecache: o.section.pagecache, readaheadBytes: o.section.readahead, activeFraction: o.section.active_fraction },
     predictions: out,
   };

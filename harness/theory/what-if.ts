@@ -34,6 +34,8 @@ export function predict(o: { label: string; setup: RunSetup; traffic: Traffic; r
   const io = ioInputs(o.rates, s, directShare);
   if (!io && moves && t.device + t.pageCache > 0) missing.push("device read bandwidth for this record size");
   if (io && moves && !io.pageCacheBasis && t.pageCache > 0 && s.ioEngine !== "mmap-zerocopy") missing.push("page-cache read bandwidth");
+  // Reads through page faults (mmap + memcpy) have no figure in a profile: the probe reads with pread.
+  if (s.ioEngine === "mmap" && t.device + t.pageCache > 0) missing.push("figures for reads through page faults (mmap): the probe measures pread");
   const compute = computeInputs(o.rates, s, o.statedDense);
   if ("missing" in compute) missing.push(compute.missing);
   const base = { label: o.label, traffic: t, sources: [...(io?.sources ?? []), ...("sources" in compute ? compute.sources : [])] };
