@@ -14,6 +14,7 @@ import { reportMarkdown } from "./report-markdown.ts";
 import { bottleneckSections } from "../theory/bottleneck-sections.ts";
 import { presetDenseBits } from "../theory/preset-dense-bits.ts";
 import { readPredictions } from "../theory/predict-plan.ts";
+import { engineRankingSection } from "./engine-ranking.ts";
 
 export const REPORT_FILE = "report.md";
 
@@ -42,7 +43,10 @@ export async function renderReport(dir: string): Promise<{ report: string; chart
   const report = join(dir, REPORT_FILE);
   const probe = (profile?.measurements ?? []).filter((m) => m.what === "device_read");
   const planned = readSweepManifest(dir)?.specHashes.length ?? null;
-  const sections = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir) });
+  const sections = [
+    ...engineRankingSection(records),
+    ...bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir) }),
+  ];
   writeAtomic(report, reportMarkdown({ dir, summary, records, planned, charts, probe, sections }));
   return { report, charts: written, summary };
 }
