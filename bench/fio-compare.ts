@@ -1,9 +1,6 @@
-// `bun bench/fio-compare.ts` — tierbench's read engines against fio on the same layer file,
-// record size, parallelism and mode: the pread pool against fio psync (one thread per read in
-// flight), the io_uring engine against fio io_uring (queue depth = reads in flight); direct,
-// buffered-cold, and warm (fio invalidate=0). Trials alternate which tool goes first; the
-// figures are medians over trials, with device bytes per requested byte for both tools.
-// Other processes on the machine share its disk and cores: see the load averages printed.
+// `bun bench/fio-compare.ts` — the pread pool and the io_uring engine against fio (psync, io_uring)
+// on the same file, record size, parallelism and mode (direct, buffered-cold, warm with fio's
+// invalidate=0), trials alternating which tool goes first; medians and paired ratios.
 
 import { defineCommand, runMain } from "citty";
 import { mkdirSync, openSync, readSync, closeSync, statSync, writeFileSync } from "node:fs";

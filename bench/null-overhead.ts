@@ -1,11 +1,6 @@
-// `bun bench/null-overhead.ts` — the harness's own cost per token against the smallest realistic
-// per-token time. Overhead: with the null I/O engine (nothing read) and no dense passes, the wall
-// time per token outside the model's arithmetic — routing release, cache bookkeeping, issuing and
-// reaping reads (the engine's stage clocks) plus the binding's time between steps (outer clock
-// minus the engine's). Realistic: the same model with the pread pool and every record in the page
-// cache (2-bit records, K = 4, no application cache), with one dense pass per layer and with none
-// (the smallest per-token time a run that moves bytes can have here). Per layer, alternating,
-// medians; other processes share the machine (load averages printed).
+// `bun bench/null-overhead.ts` — the harness's own cost per token (null I/O engine: stage clocks
+// outside the arithmetic plus the binding's time between steps) against the smallest realistic
+// per-token time here (pread, page cache warm, 2-bit, K = 4). Alternating trials, medians.
 
 import { defineCommand, runMain } from "citty";
 import { loadavg } from "node:os";
@@ -25,6 +20,8 @@ function warm(dir: string): void {
   closeSync(fd);
 }
 
+/** One run; per layer: its wall time and the overhead — routing release, cache bookkeeping,
+ * issuing and reaping reads (with the null engine nothing is read), and the binding. */
 async function run(dir: string, layers: number, tokens: number, keys: Record<string, string | number>): Promise<Sample> {
   const e = new Engine();
   try {

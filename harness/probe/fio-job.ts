@@ -1,7 +1,6 @@
-// fio, the standard I/O benchmark, as the peer of tierbench's read engines: the same record size
-// (bs, offsets aligned to it), parallelism (psync threads, or io_uring queue depth) and mode
-// (direct; buffered-cold: fio drops the file's pages at job start; buffered-warm: invalidate=0
-// over pages read beforehand), random record order without repeats.
+// fio, the standard I/O benchmark, as the peer of the read engines: the same record size and
+// alignment, parallelism (psync threads or io_uring depth) and mode (direct; buffered-cold, pages
+// dropped at job start; warm, invalidate=0), random record order without repeats.
 
 import { existsSync } from "node:fs";
 import type { IoMode } from "./bench-io.ts";

@@ -1,7 +1,6 @@
-// The report's I/O engine ranking: where a result set compares io.engine settings, every
-// configuration (engine, reads in flight, direct, fadvise) ranked by median tok/s over its
-// repeats, beside its read bandwidth and its read amplification (device bytes the OS fetched per
-// byte the engine asked for: readahead, fault-around). Pure: records in, markdown lines out.
+// The report's I/O engine ranking: every configuration (engine, reads in flight, direct, fadvise)
+// by median tok/s over its repeats, with read bandwidth and read amplification (device bytes the
+// OS fetched per byte asked for). Pure: records in, markdown lines out.
 
 import type { RunRecord } from "../results/run-record.ts";
 import { median } from "../results/summary-stats.ts";
