@@ -70,6 +70,8 @@ export interface IoEngineInfo extends PluginInfo {
 }
 export interface BackendInfo extends PluginInfo {
   available: boolean;
+  /** why it cannot run here (e.g. metal off macOS), when not available */
+  why?: string;
 }
 export interface KernelInfo {
   name: string;

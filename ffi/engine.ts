@@ -156,6 +156,18 @@ export class Engine {
     return layers;
   }
 
+  /** Per-token counters of every token run so far, one array per counter name (values in token
+   * order): requests, app_hits, resident_entries. */
+  tokenCounters(): Record<string, number[]> {
+    const p = this.#p("tokenCounters");
+    const width = this.lib.sym.tb_token_counter_count();
+    const names = Array.from({ length: width }, (_, i) => readCString(this.lib.sym.tb_token_counter_name(i))!);
+    const total = this.#check(this.lib.sym.tb_token_counters_read(p, null, 0), "tb_token_counters_read");
+    const values = new Float64Array(total);
+    const got = total === 0 ? 0 : this.#check(this.lib.sym.tb_token_counters_read(p, values, total), "tb_token_counters_read");
+    return Object.fromEntries(names.map((name, i) => [name, Array.from({ length: got / width }, (_, t) => values[t * width + i]!)]));
+  }
+
   /** Wall time of every token run so far, seconds. */
   tokenTimes(): Float64Array {
     const p = this.#p("tokenTimes");

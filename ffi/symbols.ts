@@ -32,6 +32,9 @@ export const symbols = {
   tb_layer_stat_count: { args: [], returns: i32 },
   tb_layer_stat_name: { args: [i32], returns: ptr },
   tb_layer_stats_read: { args: [ptr, ptr, i32], returns: i32 },
+  tb_token_counter_count: { args: [], returns: i32 },
+  tb_token_counter_name: { args: [i32], returns: ptr },
+  tb_token_counters_read: { args: [ptr, ptr, i32], returns: i32 },
   tb_output_hash: { args: [ptr], returns: ptr },
 
   tb_gen_begin: { args: [ptr], returns: i32 },

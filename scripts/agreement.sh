@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 lcs=data/libCacheSim
 tokens=20000
 layers=8 experts=512 k=4 zipf=0.8 reuse=0.2 seed=1   # 8 layers of the qwen3.5 geometry, global keys
-capacities="64 256 1024 4096"
+capacities="32 128 512 2048"
 repeats=5
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -116,6 +116,11 @@ group("plugin registries", () => {
     expect(d.io_engines.map((p) => p.name)).toEqual(expect.arrayContaining(["pread", "null"]));
     expect(d.io_engines.find((p) => p.name === "null")!.moves_bytes).toBe(false);
     expect(d.backends.find((p) => p.name === "cpu")!.available).toBe(true);
+    // metal is listed everywhere; where it cannot run, describe() says why
+    const metal = d.backends.find((p) => p.name === "metal")!;
+    if (process.platform === "linux")
+      expect(metal).toMatchObject({ available: false, why: "not available on Linux — Apple GPUs only (macOS); use cpu" });
+    else expect(metal.available || (metal.why ?? "").length > 0).toBe(true);
     expect(d.kernels.find((k) => k.name === "scalar")).toMatchObject({ available: true, bits: [2, 4, 8] });
   });
 

@@ -74,10 +74,14 @@ test("the section's policies, in its order, and its page-cache settings reach th
   expect([...new Set(g.cells.map((c) => c.policy))]).toEqual(["opt", "sieve", "arc"]);
 });
 
-test("a policy alias (a policy plus a prefetch predictor) is not simulated, and says so", () => {
+test("a policy alias (a policy plus a prefetch predictor) is simulated, noted as deterministic prefetch", () => {
   const p = plan(yaml("per-layer", "  policies: [lru]").replace("cache.policy: arc, cache.entries: 40", "cache.policy: prefetch, cache.entries: 40"));
   const groups = simGroups(p, p.simulate!, enginePolicies(reg));
   expect(enginePolicies(reg)).not.toContain("prefetch");
-  expect(groups[0]!.points[0]).toMatchObject({ config: "a", policy: "prefetch", note: expect.stringContaining("not simulated") });
-  expect(groups[0]!.cells.map((c) => c.policy)).not.toContain("prefetch");
+  expect(groups[0]!.points[0]).toMatchObject({ config: "a", policy: "prefetch", note: expect.stringContaining("deterministic") });
+  expect(groups[0]!.cells).toContainEqual({ policy: "prefetch", entries: 40 });
+  // prefetch settings route a simulation apart: a predictor on a variant makes its own group
+  const q = plan(yaml("per-layer", "  policies: [lru]").replace("cache.policy: arc, cache.entries: 40",
+    "cache.policy: arc, cache.entries: 40, prefetch.predictor: temporal"));
+  expect(simGroups(q, q.simulate!, enginePolicies(reg)).map((g) => g.configs)).toEqual([["a"], ["b"]]);
 });

@@ -13,6 +13,7 @@ import { decompose, part, type Decomposition } from "../harness/theory/decompose
 import { ioInputs } from "../harness/theory/model-inputs.ts";
 import { observationFromRecord, type Observation } from "../harness/theory/observation.ts";
 import { machineRates } from "../harness/theory/profile-rates.ts";
+import { parseChildLine } from "../harness/run/child-protocol.ts";
 import { profileOf } from "./theory-fixtures.ts";
 
 // Under the repository's data/ (git-ignored): O_DIRECT needs a real file system, not a tmpfs.
@@ -66,4 +67,22 @@ describe("decomposition of real runs", () => {
     expect(share(d, "device")).toBeLessThan(0.01);
     expect(part(d, "pageCache").s).toBeGreaterThan(0);
   });
+});
+
+test("a run's child keeps the counters at the warm-up's end: the decomposition explains the measured tok/s", async () => {
+  const child = Bun.spawn([process.execPath, join(import.meta.dir, "..", "harness", "run", "child.ts")], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+  child.stdin.write(JSON.stringify({ engine: { "model.dir": model.dir, "run.tokens": 48, "cache.policy": "none" }, stepMs: 100, warmupTokens: 12 }));
+  child.stdin.end();
+  const lines = (await new Response(child.stdout).text()).split("\n").map(parseChildLine);
+  expect(await child.exited).toBe(0);
+  const result = lines.find((m) => m?.type === "result");
+  if (result?.type !== "result" || result.status !== "ok") throw new Error("the child did not report a result");
+  const samples = result.samples;
+  expect(samples.warmupStats!.tokens).toBe(12);
+  const derived = deriveMetrics(samples, { warmupTokens: 12 });
+  const record = { status: "ok", run: { variant: "x" }, samples, derived, engine: {}, spec: {}, context: { machine: machineContext() } } as unknown as RunRecord;
+  const o = observationFromRecord(record)!;
+  const d = decompose(o, null);
+  expect(d.totalS * derived.tokS!).toBeCloseTo(1, 9);   // 36 measured tokens, the same window
+  expect(o.windowNote).toContain("the 36 measured tokens after the 12 of warm-up");
 });

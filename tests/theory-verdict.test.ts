@@ -10,7 +10,7 @@ function decomposition(ms: Partial<Record<PartId, number>>): Decomposition {
   const ids = Object.keys(PART_LABELS) as PartId[];
   const total = ids.reduce((a, id) => a + (ms[id] ?? 0), 0) / 1e3;
   return {
-    label: "v", totalS: total, amplificationS: null, hiddenIoS: 0, ioBasis: null, notes: [],
+    label: "v", totalS: total, window: "", amplificationS: null, hiddenIoS: 0, ioBasis: null, notes: [],
     parts: ids.map((id) => ({ id, label: PART_LABELS[id], s: (ms[id] ?? 0) / 1e3, share: (ms[id] ?? 0) / 1e3 / total, how: "" })),
   };
 }
@@ -35,5 +35,5 @@ test("a dominant remainder says how little the parts explain", () => {
 test("a ceiling that nothing read can bound is named as such", () => {
   const cs = [{ ...ceiling("ioAtSources", Infinity, 0), timeS: 0 }, ceiling("serial", 28, 0.72)];
   expect(variantVerdict(decomposition({ ioInefficiency: 9, dense: 1 }), cs, "serial"))
-    .toBe("v: I/O inefficiency is the largest part, 90 % of 10.000 ms per token; it runs at 72 % of the serial bound; the I/O ceiling at its hit rates does not bound it (no bytes read at any modelled cost).");
+    .toBe("v: I/O inefficiency is the largest part, 90 % of 10.000 ms per token; it runs at 72 % of the serial bound; the I/O ceiling at its hit rates does not bound it (at the profile's rates its reads cost nothing).");
 });

@@ -8,6 +8,7 @@ import { ioInputs } from "../harness/theory/model-inputs.ts";
 import { observationFromRecord } from "../harness/theory/observation.ts";
 import { machineRates } from "../harness/theory/profile-rates.ts";
 import { variantWarnings } from "../harness/theory/warnings.ts";
+import { poolObservations } from "../harness/theory/pool-observations.ts";
 import type { RunRecord } from "../harness/results/run-record.ts";
 import { profileOf, syntheticRecord, type SyntheticRun } from "./theory-fixtures.ts";
 
@@ -43,6 +44,13 @@ describe("variantWarnings", () => {
 
   test("noise flags are carried with their reasons", () => {
     expect(warnings(env({ noise: { noisy: true, reasons: ["CPU steal 3.0 %"] } }))).toEqual(["noisy: CPU steal 3.0 %"]);
+  });
+
+  test("pooled runs: how many were noisy, with the first one's reasons", () => {
+    const noisy = observationFromRecord(syntheticRecord(env({ noise: { noisy: true, reasons: ["CPU steal 3.0 %"] } })))!;
+    const quiet = observationFromRecord(syntheticRecord(CLEAN))!;
+    const o = poolObservations([quiet, noisy, noisy], [100, 100, 100])!;
+    expect(variantWarnings(o, decompose(o, ioInputs(rates, o.setup, 0)), [10, 10, 10])).toEqual(["noisy in 2 of 3 runs, the first: CPU steal 3.0 %"]);
   });
 
   test("spread between repeats above 5 %", () => {

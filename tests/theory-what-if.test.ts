@@ -21,7 +21,7 @@ import { profileOf } from "./theory-fixtures.ts";
 const REC = 4e6;
 const SETUP: RunSetup = {
   preset: "test", layers: 2, k: 4, recordBytes: REC, bits: 4, denseBits: 4, denseBytesPerLayer: 20e6, densePasses: 1,
-  sharedBytesPerLayer: 4e6, exec: "serial", ioEngine: "pread", ioThreads: 4, chunkBytes: 0, direct: "off",
+  sharedBytesPerLayer: 4e6, exec: "serial", ioEngine: "pread", ioThreads: 4, queueDepth: 1, chunkBytes: 0, direct: "off",
   computeThreads: 1, backend: "cpu", cores: 8,
 };
 const ALL_DEVICE: Traffic = { requested: 32e6, appCache: 0, pageCache: 0, device: 32e6, directDevice: 0, readahead: 0, prefetchDevice: 0 };
@@ -55,6 +55,17 @@ describe("predict", () => {
   test("readahead bytes cost device time on top of the records", () => {
     const p = predict({ label: "x", setup: SETUP, traffic: { ...ALL_DEVICE, readahead: 32e6 }, rates });
     expect(ms(p.timeS)).toBeCloseTo(2 * (16 + 5), 9);
+  });
+
+  test("io_uring keeps its queue depth in flight, not its threads; chunks take the chunk size's rate", () => {
+    const r = machineRates(profileOf({ recordBytes: REC, device: { 1: 1, 4: 2 }, pageCache: { 4: 10 }, kernels: [{ bits: 4, threads: 1, gbps: 8 }] }));
+    const ring = { ...SETUP, ioEngine: "io_uring", ioThreads: 4 };
+    expect(ms(predict({ label: "x", setup: { ...ring, queueDepth: 1 }, traffic: ALL_DEVICE, rates: r }).timeS)).toBeCloseTo(2 * (16 + 5), 9);
+    expect(ms(predict({ label: "x", setup: { ...ring, queueDepth: 4 }, traffic: ALL_DEVICE, rates: r }).timeS)).toBeCloseTo(2 * (8 + 5), 9);
+    // 1 MB chunks: 16 pieces per layer through 4 slots, at the rate measured for 1 MB reads
+    const chunked = profileOf({ recordBytes: 1e6, device: { 4: 4 }, pageCache: { 4: 10 }, kernels: [{ bits: 4, threads: 1, gbps: 8 }] });
+    const both = machineRates({ ...chunked, measurements: [...chunked.measurements, ...profileOf({ recordBytes: REC, device: { 4: 2 } }).measurements] });
+    expect(ms(predict({ label: "x", setup: { ...SETUP, chunkBytes: 1e6 }, traffic: ALL_DEVICE, rates: both }).timeS)).toBeCloseTo(2 * (4 + 5), 9);
   });
 
   test("a profile without kernel figures gives no number, and says what is missing", () => {

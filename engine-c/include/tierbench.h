@@ -69,6 +69,12 @@ int tb_token_times(tb_engine *e, double *out, int n);
 int tb_layer_stat_count(void);
 const char *tb_layer_stat_name(int i);
 int tb_layer_stats_read(tb_engine *e, double *out, int n);
+/* Per-token counters: out is [tokens run][tb_token_counter_count()] row-major (requests,
+ * app_hits, resident_entries: the token's requests and application-cache hits, and the cache's
+ * occupied slots at its end). out == NULL, n == 0: the number of doubles a full read writes. */
+int tb_token_counter_count(void);
+const char *tb_token_counter_name(int i);
+int tb_token_counters_read(tb_engine *e, double *out, int n);
 /* Hash of every token's final hidden state so far, as 16 hex digits. */
 const char *tb_output_hash(tb_engine *e);
 
@@ -105,7 +111,9 @@ int tb_pagecache_preread(const char *path, double *bytes_read);
 /* ---- trace-driven simulation (no I/O) -------------------------------------------------- */
 typedef struct tb_sim tb_sim;
 /* Replay the routing e's configuration describes (model.preset / model.* geometry, routing.*,
- * run.tokens; cache.scope and io.direct as a run would use them; no model files are opened)
+ * run.tokens; cache.scope, io.direct, prefetch.* and pin.* as a run would use them, prefetch as
+ * in prefetch.mode=deterministic; a cell's policy may be an alias such as "prefetch"; no model
+ * files are opened)
  * through the policy code of the engine, one cell per {policy, entries} of spec_json:
  *   {"cells":[{"policy":"lru","entries":16},…], "warmup":0, "threads":0,
  *    "pagecache":{"model":"off"|"lru"|"2q","bytes":B,"readahead_bytes":R,"active_fraction":0.5}}
@@ -123,7 +131,11 @@ void tb_sim_cancel(tb_sim *s);
  * "scope","direct","pagecache":{…},"cells":[{"policy","entries","capacity","requests","hits",
  * "misses","insertions","bypasses","evictions","direct_reads","buffered_reads",
  * "requested_bytes","page_cache_bytes","device_bytes","readahead_bytes",
- * "pagecache_capacity_bytes","layer_requests":[…],"layer_hits":[…]}]}. Valid until tb_sim_free. */
+ * "pagecache_capacity_bytes","prefetch_predictions","prefetch_resident","prefetch_dropped",
+ * "prefetch_issued","prefetch_useful","prefetch_wasted","prefetch_reads",
+ * "prefetch_page_cache_bytes","prefetch_device_bytes","pinned","layer_requests":[…],
+ * "layer_hits":[…]}], "prefetch":{"predictor","depth"}, "pin":{"top_n","window"}}. Valid until
+ * tb_sim_free. */
 const char *tb_sim_result_json(tb_sim *s);
 void tb_sim_free(tb_sim *s);
 

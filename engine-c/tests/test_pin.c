@@ -23,6 +23,36 @@ TB_TEST(pin_choose_top_n_hand_checked) {
            out[0], out[1], out[2], out[3]);
 }
 
+TB_TEST(pin_choose_matches_a_brute_force_choice) {
+  enum { L = 3, E = 37 };
+  double w[L * E];
+  int32_t order[L * E], out[L * E];
+  tb_rng rng;
+  tb_rng_seed(&rng, 11);
+  for (int round = 0; round < 20; round++) {
+    for (int i = 0; i < L * E; i++) w[i] = (double)(tb_rng_next(&rng) % 4);   /* many ties, some zeros */
+    int n = 1 + (int)(tb_rng_next(&rng) % (L * E));
+    int per_layer = round % 2;
+    int got = tb_pin_choose(w, L, E, per_layer, per_layer ? n % E + 1 : n, order, out);
+    /* brute force: repeatedly take the heaviest unchosen key of weight > 0 (lowest key on ties) */
+    uint8_t taken[L * E] = { 0 };
+    int m = 0;
+    for (int l = 0; l < (per_layer ? L : 1); l++) {
+      int lo = per_layer ? l * E : 0, hi = per_layer ? lo + E : L * E, want = per_layer ? n % E + 1 : n;
+      for (int c = 0; c < want; c++) {
+        int best = -1;
+        for (int k = lo; k < hi; k++)
+          if (!taken[k] && w[k] > 0 && (best < 0 || w[k] > w[best])) best = k;
+        if (best < 0) break;
+        taken[best] = 1;
+        TB_CHECK(m < got && out[m] == best, "round %d: pin %d is %d, want %d", round, m, m < got ? out[m] : -1, best);
+        m++;
+      }
+    }
+    TB_CHECK(got == m, "round %d: %d pins, want %d", round, got, m);
+  }
+}
+
 TB_TEST(pin_place_inside_capacity_and_in_place) {
   tb_cache *c;
   TB_CHECK_OK(tb_cache_create(&c, tb_policy_find("lru"), 3, 8, 4096));

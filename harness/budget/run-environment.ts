@@ -27,6 +27,7 @@ export interface RunEnvironment {
     state: PageCacheState;
     prepared: PageCacheReport | null;
     modelBytes: number;
+    residentFileBytes: number;          // resident.bin: the non-expert weights, mapped and read every token
     residentBeforeBytes: number;        // after the state was produced, before the child started
     residentAfterBytes: number;         // after the child exited, before the cgroup was emptied
     chargedBeforeBytes: number | null;  // page cache charged to the run's cgroup at the start

@@ -136,6 +136,7 @@ export async function openRunScope(o: ScopeOptions): Promise<RunScope> {
           state: o.pageCacheState,
           prepared,
           modelBytes: before.bytes,
+          residentFileBytes: before.files.find((f) => f.name === "resident.bin")?.bytes ?? 0,
           residentBeforeBytes: before.residentBytes,
           residentAfterBytes: after,
           chargedBeforeBytes: chargedBefore,

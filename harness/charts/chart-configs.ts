@@ -1,34 +1,23 @@
-// Chart.js configurations built from a result summary — the one place that decides what each
-// chart shows, shared by the PNG renderer and the HTML report. Pure: summary in, config out.
+// The chart-config module: the one place that decides which charts a report has and what each
+// shows, shared by the PNG renderer (report.md) and report.html. Pure: stored results in, Chart.js
+// configurations out; each chart's builder lives in its own file beside this one.
 
 import type { ChartConfiguration } from "chart.js";
 import type { ResultSummary } from "../report/summarize.ts";
-import { STAGES, type Stage } from "../results/derive-metrics.ts";
+import type { ReportData } from "../report/report-data.ts";
+import { STAGES } from "../results/derive-metrics.ts";
 import { backgroundPlugin, whiskersPlugin, type WhiskerDataset } from "./chart-plugins.ts";
+import { base, COLORS, wideSpan } from "./chart-style.ts";
+import type { ChartGroup, ChartSpec } from "./chart-group.ts";
+import { ceilingsChart } from "./ceilings-chart.ts";
+import { waterfallCharts } from "./waterfall-chart.ts";
+import { hitRateCharts } from "./hit-rate-chart.ts";
+import { latencyChart } from "./latency-chart.ts";
+import { sweepCharts } from "./sweep-chart.ts";
+import { tokenSeriesCharts } from "./token-series-chart.ts";
 
-export interface ChartSpec {
-  id: string;          // file stem: charts/<id>.png
-  title: string;       // alt text and heading
-  config: ChartConfiguration<"bar">;
-}
-
-export const COLORS = {
-  measured: "#2f6db5",
-  ceiling: "#c9ccd1",
-  stages: { dense: "#6c8ebf", routing: "#b5739d", cache: "#d79b00", wait: "#b85450", expert: "#82b366", combine: "#7e6bb0" } satisfies Record<Stage, string>,
-};
-
-const base = (title: string, yTitle: string) => ({
-  animation: false as const,
-  responsive: false,
-  devicePixelRatio: 1,
-  plugins: { title: { display: true, text: title }, legend: { position: "bottom" as const } },
-  scales: { y: { title: { display: true, text: yTitle }, beginAtZero: true } },
-});
-
-/** Bars whose values span more than this factor get a log axis, so a far ceiling does not
- * flatten the measured bars into the axis. */
-const LOG_SPAN = 20;
+export { COLORS } from "./chart-style.ts";
+export type { ChartGroup, ChartSpec } from "./chart-group.ts";
 
 /** Measured tok/s per variant (median, whiskers min–max over repeats) beside the I/O ceiling. */
 export function tokSChart(s: ResultSummary): ChartSpec {
@@ -37,7 +26,7 @@ export function tokSChart(s: ResultSummary): ChartSpec {
   const ceiling = s.variants.map((v) => v.ioCeilingTokS);
   const tops = s.variants.map((v) => v.tokS?.max ?? null);
   const all = [...measured, ...ceiling, ...tops].filter((x): x is number => x !== null && x > 0);
-  const log = all.length > 0 && Math.max(...all) / Math.min(...all) > LOG_SPAN;
+  const log = wideSpan(all);
   // Chart.js scales to the bars; the whiskers' tops must fit too.
   const suggestedMax = all.length ? Math.max(...all) * 1.05 : undefined;
   const o = base("tok/s per variant (median of repeats, min–max) and the I/O ceiling", "tokens / s");
@@ -59,7 +48,7 @@ export function tokSChart(s: ResultSummary): ChartSpec {
       data: { labels, datasets },
       options: { ...o, scales: { y: log ? { title: o.scales.y.title, type: "logarithmic", suggestedMax } : { ...o.scales.y, suggestedMax } } },
       plugins: [backgroundPlugin, whiskersPlugin],
-    },
+    } as ChartSpec["config"],
   };
 }
 
@@ -81,8 +70,23 @@ export function stageChart(s: ResultSummary): ChartSpec {
       },
       options: { ...o, scales: { x: { stacked: true }, y: { ...o.scales.y, stacked: true } } },
       plugins: [backgroundPlugin],
-    },
+    } as ChartSpec["config"],
   };
 }
 
 export const reportCharts = (s: ResultSummary): ChartSpec[] => [tokSChart(s), stageChart(s)];
+
+/** The full chart set of a result set, in report order; each group says why where it has no data. */
+export function chartSet(d: ReportData): ChartGroup[] {
+  const stages = stageChart(d.summary);
+  return [
+    ceilingsChart(d.analyses),
+    waterfallCharts(d.analyses),
+    { id: "stages", title: "Time per token by stage", caption: "Wall ms per token in each engine stage, stacked, per configuration (medians over repeats, warm-up included).",
+      charts: d.summary.variants.some((v) => v.stageMsPerToken) ? [stages] : [], ...(d.summary.variants.some((v) => v.stageMsPerToken) ? {} : { missing: "no successful run" }) },
+    hitRateCharts(d.simulation, d.records),
+    latencyChart(d.records),
+    sweepCharts(d.records),
+    tokenSeriesCharts(d.records),
+  ];
+}

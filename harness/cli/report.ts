@@ -1,4 +1,4 @@
-// `bun run report <results dir>`: re-renders charts and report.md from stored results alone.
+// `bun run report <results dir>`: re-renders charts, report.md and report.html from stored results alone.
 // Given results/<experiment>/ instead, it renders that experiment's newest result set.
 
 import { existsSync, readdirSync } from "node:fs";
@@ -19,8 +19,8 @@ if (!arg || arg === "--help" || arg === "-h") {
   process.exit(arg ? 0 : 2);
 }
 try {
-  const { report, charts } = await renderReport(resolveDir(arg));
-  console.log(`wrote ${report} and ${charts.length} charts`);
+  const { report, html, charts } = await renderReport(resolveDir(arg));
+  console.log(`wrote ${report}, ${html} and ${charts.length} charts`);
 } catch (err) {
   console.error(`report: ${(err as Error).message}`);
   process.exit(1);

@@ -6,8 +6,8 @@ import { PART_LABELS, type Decomposition, type PartId } from "../theory/decompos
 import type { ComparisonResult } from "./compare-runs.ts";
 
 const signed = (x: number, digits = 1) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(digits)} %`;
-const ms = (s: number) => (s * 1e3).toFixed(3);
-const msSigned = (s: number) => `${s >= 0 ? "+" : "−"}${Math.abs(s * 1e3).toFixed(3)}`;
+const ms = (s: number) => (Math.round(s * 1e6) / 1e3 || 0).toFixed(3);
+const msSigned = (s: number) => `${s >= 0 ? "+" : "−"}${ms(Math.abs(s))}`;
 
 function whyLines(r: ComparisonResult, a: Decomposition, b: Decomposition): string[] {
   const ids = Object.keys(PART_LABELS) as PartId[];
@@ -24,7 +24,7 @@ function whyLines(r: ComparisonResult, a: Decomposition, b: Decomposition): stri
   out.push("");
   if (movers.length && delta !== 0)
     out.push(`${r.b} takes ${ms(Math.abs(delta))} ms per token ${delta < 0 ? "less" : "more"} than ${r.a}, mostly in ${movers.map((m) => `${PART_LABELS[m.id]} (${msSigned(m.d)} ms)`).join(" and ")}.`);
-  out.push("Decompositions cover whole runs, warm-up included; the change above is over the measured tokens after warm-up.");
+  out.push(`Decompositions cover ${a.window === b.window ? a.window : `${a.window} (${r.a}) and ${b.window} (${r.b})`}; the change above is over the measured tokens after warm-up.`);
   return out;
 }
 

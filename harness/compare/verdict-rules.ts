@@ -15,7 +15,7 @@ export interface VerdictResult {
   rule: string;          // the sentence that decided it, with the numbers
 }
 
-const pts = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
+const pts = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;
 
 /** The published claim's direction: the sign of its value, else of its range's middle. */
 function direction(p: Published): -1 | 0 | 1 {

@@ -8,6 +8,7 @@ import { formatSize } from "../util/sizes.ts";
 import type { Problem } from "./problem.ts";
 import type { Resolved } from "./resolve.ts";
 import type { Settings } from "./settings.ts";
+import { WORKLOAD_PRESETS } from "../workload/workload-presets.ts";
 
 /** `exists` tells whether a path exists (files named by the experiment); without it, paths
  *  are not checked. */
@@ -25,6 +26,16 @@ export function checkResolved(reg: Registry, r: Resolved, settings: Settings, ex
   if (workload.routing.source === "trace" && [...settings.keys()].some((k) => k.startsWith("workload.routing.synthetic.")))
     problems.push({ path: from("workload.routing.trace"), message: "routing is either synthetic or a trace, not both: remove workload.routing.synthetic or the trace" });
 
+  const preset = settings.get("workload.routing.preset");
+  if (preset !== undefined) {
+    const wp = WORKLOAD_PRESETS[String(preset.value)]!;
+    if (workload.routing.source === "trace")
+      problems.push({ path: preset.from, message: "routing is either a workload preset or a trace, not both: remove workload.routing.preset or the trace" });
+    else if (wp.model !== model.preset)
+      problems.push({ path: preset.from, message: `the workload preset ${preset.value} is calibrated for model.preset ${wp.model}, not ${model.preset}` });
+    for (const k of ["workload.routing.synthetic.zipf", "workload.routing.synthetic.reuse"])
+      if (settings.has(k)) problems.push({ path: from(k), message: `${k} is set by the workload preset ${preset.value}; remove one of them (only the seed may be set beside a preset)` });
+  }
   if (exists && workload.routing.source === "trace" && !exists(workload.routing.path))
     problems.push({ path: from("workload.routing.trace"), message: `no such file ${workload.routing.path}` });
   if (exists && model.import !== undefined && !exists(model.import))

@@ -17,6 +17,7 @@ export function renderDryRun(plan: Plan, est: Estimate, ctx: DryRunContext): str
   const w = first.workload;
   const mc = first.machine;
   const routing = w.routing.source === "trace" ? `trace ${w.routing.path}`
+    : w.routing.preset ? `workload preset ${w.routing.preset} (zipf ${w.routing.zipf}, reuse ${w.routing.reuse}, seed ${w.routing.seed})`
     : `synthetic routing (zipf ${w.routing.zipf}, reuse ${w.routing.reuse}, seed ${w.routing.seed})`;
   const differing = differingSettings(plan.runs);
   const out = [

@@ -8,6 +8,7 @@ import { describeKeyType } from "../engine/key-type.ts";
 import { FIELD_TO_KEY } from "../engine/owned-keys.ts";
 import { sizeSchema } from "../util/size-schema.ts";
 import { PAGE_CACHE_STATES } from "../pagecache/states.ts";
+import { WORKLOAD_PRESETS } from "../workload/workload-presets.ts";
 
 export interface Field {
   path: string;            // dotted, e.g. "machine.page_cache"
@@ -41,6 +42,7 @@ export function harnessFields(reg: Registry): Field[] {
   const size = (path: string, dflt: string, help: string): Field =>
     ({ path, schema: sizeSchema(), type: "size", help, default: dflt, fallback: dflt, overridable: true });
   const presets = [...reg.presets.keys()];
+  const workloads = Object.keys(WORKLOAD_PRESETS);
 
   return [
     { path: "name", schema: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "use lower-case letters, digits, '.', '_' and '-'"),
@@ -59,6 +61,9 @@ export function harnessFields(reg: Registry): Field[] {
     engine("workload.routing.synthetic.zipf"),
     engine("workload.routing.synthetic.reuse"),
     engine("workload.routing.synthetic.seed"),
+    { path: "workload.routing.preset", schema: z.enum(workloads as [string, ...string[]]), type: workloads.join(" | "),
+      help: "A calibrated workload preset of the generator (harness/workload/workload-presets.json): all of its routing settings; workload.routing.synthetic.seed may still set the seed.",
+      overridable: true },
     engine("workload.routing.trace", "Routing trace file (docs/trace-format.md), relative to the experiment file; replaces synthetic routing"),
     engine("workload.k", "Routed experts per token, K; 0 = the preset's", "the preset's"),
     engine("workload.tokens", "Tokens per run, warm-up included"),

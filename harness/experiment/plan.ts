@@ -26,7 +26,7 @@ export interface ModelSpec {
 }
 
 export type RoutingSpec =
-  | { source: "synthetic"; zipf: number; reuse: number; seed: number }
+  | { source: "synthetic"; zipf: number; reuse: number; seed: number; preset?: string }   // preset: a workload preset's name
   | { source: "trace"; path: string };   // absolute
 
 export interface RunSpec {

@@ -9,6 +9,7 @@ import type { ModelSpec, RoutingSpec, RunSpec, SizeValue } from "./plan.ts";
 import type { PageCacheState } from "../pagecache/states.ts";
 import type { Problem } from "./problem.ts";
 import type { Settings } from "./settings.ts";
+import { presetKeys, WORKLOAD_PRESETS } from "../workload/workload-presets.ts";
 
 export type Resolved = Pick<RunSpec, "model" | "workload" | "machine" | "engine" | "sizes">;
 
@@ -47,9 +48,16 @@ export function resolve(reg: Registry, settings: Settings, experimentDir: string
   };
 
   const trace = get("workload.routing.trace");
+  const presetName = get("workload.routing.preset");
+  const wp = presetName === undefined ? undefined : WORKLOAD_PRESETS[String(presetName)];
+  // A workload preset sets every routing.* key; an explicit synthetic seed still wins.
+  const presetRouting = wp && {
+    source: "synthetic" as const, preset: String(presetName), zipf: wp.params.zipf, reuse: wp.params.reuse,
+    seed: get("workload.routing.synthetic.seed") === undefined ? wp.params.seed : num("workload.routing.synthetic.seed"),
+  };
   const routing: RoutingSpec = trace !== undefined
     ? { source: "trace", path: path.resolve(experimentDir, String(trace)) }
-    : { source: "synthetic", zipf: num("workload.routing.synthetic.zipf"), reuse: num("workload.routing.synthetic.reuse"), seed: num("workload.routing.synthetic.seed") };
+    : presetRouting ?? { source: "synthetic", zipf: num("workload.routing.synthetic.zipf"), reuse: num("workload.routing.synthetic.reuse"), seed: num("workload.routing.synthetic.seed") };
   const workload = { routing, k: orPreset(num("workload.k"), preset.k), tokens: num("workload.tokens"), warmup: num("workload.warmup") };
 
   const scaled = (k: string): SizeValue => {
@@ -78,6 +86,7 @@ export function resolve(reg: Registry, settings: Settings, experimentDir: string
   set("run.tokens", workload.tokens);
   if (routing.source === "trace") set("routing.trace", routing.path);
   else {
+    if (wp) for (const [k, v] of Object.entries(presetKeys(wp))) if (k.startsWith("routing.")) set(k, v);
     set("routing.zipf", routing.zipf);
     set("routing.reuse", routing.reuse);
     set("routing.seed", routing.seed);

@@ -3,7 +3,7 @@
 
 import type { RunRecord } from "../results/run-record.ts";
 import { STAGES } from "../results/derive-metrics.ts";
-import type { ChartSpec } from "../charts/chart-configs.ts";
+import type { ChartGroup, ChartSpec } from "../charts/chart-configs.ts";
 import type { ResultSummary, Spread } from "./summarize.ts";
 import type { Measurement } from "../probe/machine-profile.ts";
 
@@ -24,6 +24,15 @@ export interface ReportInput {
   charts: ChartSpec[];
   probe: Measurement[];               // device read measurements the ceiling came from
   sections?: string[];                // further sections' lines (harness/theory), before the warnings
+  groups?: ChartGroup[];              // the full chart set (harness/charts), after the sections
+}
+
+/** A chart group as markdown: heading, caption, each chart's PNG, and its note where data is missing. */
+export function groupMarkdown(g: ChartGroup): string[] {
+  const out = [`### ${g.title}`, "", g.caption, ""];
+  for (const c of g.charts) out.push(`![${c.title}](charts/${c.id}.png)`, "");
+  if (g.missing) out.push(`> ${g.charts.length ? "Not drawn here" : "Not drawn"}: ${g.missing}.`, "");
+  return out;
 }
 
 export function reportMarkdown(r: ReportInput): string {
@@ -75,6 +84,7 @@ export function reportMarkdown(r: ReportInput): string {
   for (const c of r.charts.slice(1)) out.push(`![${c.title}](charts/${c.id}.png)`, "");
 
   if (r.sections?.length) out.push(...r.sections);
+  if (r.groups?.length) out.push("## Charts", "", ...r.groups.flatMap(groupMarkdown));
 
   const warnings: string[] = [];
   for (const v of s.variants) {

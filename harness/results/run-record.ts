@@ -11,7 +11,9 @@ export const RUN_RECORD_SCHEMA = 1;
 export interface RunSamples {
   tokenTimesS: number[];                 // seconds per token, in token order
   stats: Record<string, number>;         // engine counters by name (stats.h)
+  warmupStats?: Record<string, number>;  // the same counters when the warm-up tokens had run
   layerStats: { names: string[]; rows: number[][] }; // [layer][counter]
+  tokenCounters?: Record<string, number[]>; // per token, by counter name (absent in older records)
   outputHash: string | null;             // 16 hex digits over every token's final state
   config: Record<string, unknown> | null; // the engine's resolved configuration
 }

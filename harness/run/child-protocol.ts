@@ -9,6 +9,7 @@ export type EngineValue = string | number | boolean;
 export interface ChildInput {
   engine: Record<string, EngineValue>; // engine keys in physical units, set in this order
   stepMs: number;                      // wall-time budget of one engine step (≈100 ms)
+  warmupTokens?: number;               // the engine's counters are also kept when these tokens have run
 }
 
 export type ChildMessage =

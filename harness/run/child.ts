@@ -15,13 +15,18 @@ process.on("SIGINT", () => {});
 // Synchronous writes: nothing is left in a buffer when the process exits or is killed.
 const say = (m: ChildMessage) => writeSync(1, `${JSON.stringify(m)}\n`);
 
+// The engine's counters when the warm-up tokens had run (ChildInput.warmupTokens).
+let warmupStats: Record<string, number> | undefined;
+
 function samplesOf(engine: Engine): RunSamples {
   const layers = engine.layerStats();
   const names = Object.keys(layers[0] ?? {});
   return {
     tokenTimesS: Array.from(engine.tokenTimes()),
     stats: engine.stats(),
+    ...(warmupStats ? { warmupStats } : {}),
     layerStats: { names, rows: layers.map((l) => names.map((n) => l[n]!)) },
+    tokenCounters: engine.tokenCounters(),
     outputHash: engine.outputHash(),
     config: engine.config(),
   };
@@ -38,14 +43,22 @@ try {
   say({ type: "opened", abi: engine.lib.abi, config });
   say({ type: "counters", at: "start", process: processCounters() });
   const totalTokens = Number(config["run.tokens"] ?? 0);
+  const warmup = Math.min(input.warmupTokens ?? 0, totalTokens);
   let before = 0;
+  let shown = performance.now();
   for (;;) {
-    const t0 = performance.now();
-    const state = engine.step(input.stepMs);
-    const seconds = (performance.now() - t0) / 1e3;
+    // Until the warm-up ends, one token per step (a zero budget), so the counters can be kept
+    // exactly at its last token; progress is still reported about once per stepMs.
+    const warming = warmupStats === undefined && warmup > 0;
+    const state = engine.step(warming ? 0 : input.stepMs);
     const tokens = engine.stats().tokens ?? 0;
-    say({ type: "progress", tokens, totalTokens, tokS: seconds > 0 ? (tokens - before) / seconds : 0 });
-    before = tokens;
+    if (warming && tokens >= warmup) warmupStats = engine.stats();
+    const seconds = (performance.now() - shown) / 1e3;
+    if (!warming || state === "done" || seconds * 1e3 >= input.stepMs) {
+      say({ type: "progress", tokens, totalTokens, tokS: seconds > 0 ? (tokens - before) / seconds : 0 });
+      before = tokens;
+      shown = performance.now();
+    }
     if (state === "done") break;
   }
   say({ type: "counters", at: "end", process: processCounters() });

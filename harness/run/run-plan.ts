@@ -2,7 +2,7 @@
 // prepares models, probes the device once per record size, runs the sweep and renders the
 // report — also after an interruption, with a line saying how to resume.
 import { join, relative } from "node:path";
-import { ensureLibrary, library } from "../../ffi/index.ts";
+import { ensureLibrary, library, describe } from "../../ffi/index.ts";
 import type { Plan, RunSpec } from "../experiment/plan.ts";
 import { gitRevision } from "../results/git-revision.ts";
 import { machineContext } from "../results/machine-context.ts";
@@ -11,6 +11,7 @@ import { RUNS_JSONL } from "../results/results-dir.ts";
 import { defaultProfilePath, type MachineProfile } from "../probe/machine-profile.ts";
 import { ensureQuickProbe, snapshotProfile } from "../probe/ensure-probe.ts";
 import { renderReport } from "../report/render-report.ts";
+import { writeSummary } from "../flagship/summary-of-dir.ts";
 import type { PlannedRun } from "./planned-run.ts";
 import { modelKey, prepareModels } from "./prepare-models.ts";
 import { runSweep } from "./sweep.ts";
@@ -18,6 +19,7 @@ import { sweepProgress, type SweepProgress } from "./sweep-progress.ts";
 import { openBudgets } from "../budget/budgets.ts";
 import { budgetRequest } from "../budget/budget-request.ts";
 import { appendDrift, describeDrift, driftOf, probeTargets, type ProbeTarget } from "../counters/probe-drift.ts";
+import { checkPageCacheModel, writePageCacheCheck } from "../pagecache/model-check.ts";
 
 export interface RunIO {
   root: string;              // repository root
@@ -102,6 +104,13 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
   const changes = driftOf(before.measurements, after?.measurements ?? null);
   appendDrift(result.dir, { before, after, changes });
   if (after) for (const line of describeDrift(changes)) progress.note(line);
+  // The simulator's page-cache model against the page-cache hits the budgeted runs measured.
+  try {
+    const policies = describe().policies.map((x) => x.name);
+    writePageCacheCheck(result.dir, await checkPageCacheModel(readRecords(join(result.dir, RUNS_JSONL)).records, policies));
+  } catch (e) {
+    progress.note(`page-cache model check not written: ${(e as Error).message}`);
+  }
 
   const { report, summary } = await renderReport(result.dir);
   for (const v of summary.variants) {
@@ -118,6 +127,8 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
     io.out(`Run \`bun run experiment ${file}\` again to resume where it stopped (--fresh starts a new result set).`);
     return EXIT_INTERRUPTED;
   }
+  // Published comparisons end with their summary: intervals, verdicts and the mechanism.
+  if (plan.compare.length) for (const line of ["", ...writeSummary(result.dir), ""]) io.out(line);
   io.out(`${records.length} runs recorded in ${shown}${failed ? `, ${failed} failed` : ""}; report: ${shownPath(report)}`);
   return failed ? EXIT_RUNS_FAILED : 0;
 }

@@ -86,7 +86,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepResult> {
       const startedAt = new Date();
       // Inside its budget: a cgroup made, the page cache put in its state, then the child.
       const { outcome, environment } = await withRunScope(async () => (await o.budgets?.begin(run)) ?? null, (scope) => runChild({
-        input: { engine: run.engine, stepMs: o.stepMs ?? 100 },
+        input: { engine: run.engine, stepMs: o.stepMs ?? 100, warmupTokens: run.warmupTokens },
         command: scope ? scope.command(o.childCommand ?? CHILD_COMMAND) : o.childCommand,
         timeoutS: run.timeoutS,
         signal: abort.signal,

@@ -27,6 +27,12 @@ export interface CellResult {
   direct_reads: number; buffered_reads: number;
   requested_bytes: number; page_cache_bytes: number; device_bytes: number; readahead_bytes: number;
   pagecache_capacity_bytes: number;
+  // prefetch (prefetch.*, replayed deterministically) and pins (pin.*), counted as a run counts
+  // them; the engine always writes them, stand-ins for the simulator may leave them out
+  prefetch_predictions?: number; prefetch_resident?: number; prefetch_dropped?: number; prefetch_issued?: number;
+  prefetch_useful?: number; prefetch_wasted?: number; prefetch_reads?: number;
+  prefetch_page_cache_bytes?: number; prefetch_device_bytes?: number;
+  pinned?: number;
   layer_requests: number[]; layer_hits: number[];
 }
 
@@ -34,6 +40,8 @@ export interface SimResult {
   layers: number; experts: number; k: number; tokens: number; warmup: number; record_bytes: number;
   scope: "global" | "per-layer"; direct: string;
   pagecache: { model: PagecacheModel; bytes: number; readahead_bytes: number };
+  prefetch?: { predictor: string; depth: number };
+  pin?: { top_n: number; window: number };
   cells: CellResult[];
 }
 

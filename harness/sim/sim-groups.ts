@@ -27,9 +27,11 @@ export interface SimGroup {
   points: SimPoint[];
 }
 
-/** Engine keys that change what a simulation replays or how a miss is read. */
+/** Engine keys that change what a simulation replays, what it prefetches or pins, or how a miss
+ * is read. */
 const SIMULATED = (k: string) =>
   k.startsWith("routing.") || (k.startsWith("model.") && k !== "model.dir" && k !== "model.seed") ||
+  k.startsWith("prefetch.") || k.startsWith("pin.") ||
   k === "run.tokens" || k === "cache.scope" || k === "io.direct";
 
 /** Entries per cache for a capacity as written, by the engine's and the harness's rules:
@@ -56,8 +58,9 @@ function pointOf(r: RunSpec, g: SimGroup, policies: string[]): SimPoint {
     : Math.min(budget > 0 ? Math.floor(budget / g.recordBytes) : Number(r.engine["cache.entries"] ?? 0), g.keysPerCache);
   const point: SimPoint = { config: r.config, policy, entries };
   const predictor = String(r.engine["prefetch.predictor"] ?? "none");
-  if (!policies.includes(policy)) point.note = `${policy} adds a prefetch predictor: not simulated (demand traffic only)`;
-  else if (predictor !== "none") point.note = `prefetch.predictor ${predictor} left out: demand traffic only`;
+  const prefetching = !policies.includes(policy) || (predictor !== "none" && Number(r.engine["prefetch.depth"] ?? 1) > 0);
+  if (prefetching && r.engine["prefetch.mode"] !== "deterministic")
+    point.note = "prefetch replayed as prefetch.mode deterministic runs it (none late)";
   return point;
 }
 
@@ -93,7 +96,7 @@ export function simGroups(plan: Plan, section: SimulateSection, allPolicies: str
     };
     for (const policy of section.policies ?? allPolicies)
       for (const n of [...new Set(entries)].sort((a, b) => a - b)) add(policy, n);
-    for (const p of g.points) if (allPolicies.includes(p.policy)) add(p.policy, p.entries);
+    for (const p of g.points) add(p.policy, p.entries);
   }
   return groups;
 }

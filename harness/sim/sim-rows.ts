@@ -26,6 +26,9 @@ export interface SimRow {
   device_bytes: number;
   readahead_bytes: number;
   memory_hit_ratio: number;
+  prefetch_useful: number | null;  // prefetched entries demand then hit (null: no prefetch counts)
+  prefetch_wasted: number | null;  // prefetched entries evicted before any demand hit
+  pinned: number | null;           // pinned entries, all caches
   configs_here: string;            // configurations whose own cell this is, "+"-joined
 }
 
@@ -57,6 +60,9 @@ export function simRows(g: SimGroup, r: SimResult): SimRow[] {
       device_bytes: c.device_bytes,
       readahead_bytes: c.readahead_bytes,
       memory_hit_ratio: ratio(c.hits * r.record_bytes + c.page_cache_bytes, c.requested_bytes),
+      prefetch_useful: c.prefetch_useful ?? null,
+      prefetch_wasted: c.prefetch_wasted ?? null,
+      pinned: c.pinned ?? null,
       configs_here: g.points.filter((p) => p.policy === c.policy && p.entries === c.entries).map((p) => p.config).join("+"),
     };
   });

@@ -40,14 +40,19 @@ const capacity = z.union([z.number(), z.string()]).transform((v, ctx): CapacityI
   return z.NEVER;
 });
 
-/** The policies the simulator can replay: the compiled engine's cache policies proper (not the
- * cache.policy aliases that add a prefetch predictor — the simulator replays demand traffic). */
+/** The policies replayed when the section names none: the compiled engine's cache policies
+ * proper (a cache.policy alias such as `prefetch` adds a predictor; it is replayed when named). */
 export function enginePolicies(reg: Registry): string[] {
   return reg.policies;
 }
 
+/** Every name cache.policy takes: the policies and their aliases. */
+export function policyNames(reg: Registry): string[] {
+  return (reg.keys.get("cache.policy")?.values ?? reg.policies).map(String);
+}
+
 export function simulateSection(reg: Registry) {
-  const policies = enginePolicies(reg);
+  const policies = policyNames(reg);
   return z.strictObject({
     policies: z.array(z.enum(policies as [string, ...string[]])).min(1).optional(),
     capacities: z.array(capacity).min(1).optional(),
@@ -60,7 +65,8 @@ export function simulateSection(reg: Registry) {
 
 /** Rows of the reference table: key, accepts, default, description. */
 export const SIMULATE_DOC: [string, string, string, string][] = [
-  ["policies", "list of cache.policy values", "every policy", "Policies replayed; OPT (the bound) is always worth including."],
+  ["policies", "list of cache.policy values", "every policy (aliases such as prefetch when named)",
+    "Policies replayed; OPT (the bound) is always worth including. Prefetch (prefetch.* settings, or an alias) is replayed as prefetch.mode deterministic runs it; pins (pin.*) as a run takes them."],
   ["capacities", "list of entries or sizes", "powers of two up to a cache's key space",
     "Application-cache sizes: whole numbers are entries per cache (as cache.entries, scaled with s unless cache.scope is per-layer), sizes are bytes (as cache.budget_bytes). Each variant's own policy and size are added."],
   ["pagecache", "off | lru | 2q", '"lru"',

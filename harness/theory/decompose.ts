@@ -35,6 +35,7 @@ export interface Part {
 export interface Decomposition {
   label: string;
   totalS: number;       // observed seconds per token in the counters' window
+  window: string;       // which tokens that window holds
   parts: Part[];        // every part, the remainder last; they sum to totalS
   amplificationS: number | null; // of the I/O inefficiency: readahead bytes at device speed
   hiddenIoS: number;    // at-ceiling read time hidden under compute (overlapped pipelines)
@@ -102,7 +103,7 @@ export function decompose(obs: Observation, io: IoInputs | null): Decomposition 
   const explained = raw.reduce((a, p) => a + p.s, 0);
   raw.push({ id: "remainder", s: totalS - explained, how: "observed time the parts above do not explain" });
   const parts = raw.map((p) => ({ ...p, label: PART_LABELS[p.id], share: totalS > 0 ? p.s / totalS : 0 }));
-  return { label: obs.label, totalS, parts, amplificationS, hiddenIoS, ioBasis: io?.deviceBasis ?? null, notes };
+  return { label: obs.label, totalS, window: obs.windowNote, parts, amplificationS, hiddenIoS, ioBasis: io?.deviceBasis ?? null, notes };
 }
 
 export const part = (d: Decomposition, id: PartId) => d.parts.find((p) => p.id === id)!;
@@ -117,7 +118,7 @@ export function meanDecomposition(ds: readonly Decomposition[]): Decomposition |
     return { ...p, s, share: totalS > 0 ? s / totalS : 0 };
   });
   const amp = ds.every((d) => d.amplificationS !== null) ? avg((d) => d.amplificationS!) : null;
-  return { label: ds[0]!.label, totalS, parts, amplificationS: amp, hiddenIoS: avg((d) => d.hiddenIoS), ioBasis: ds[0]!.ioBasis, notes: mergeNotes(ds.flatMap((d) => d.notes)) };
+  return { label: ds[0]!.label, totalS, window: ds[0]!.window, parts, amplificationS: amp, hiddenIoS: avg((d) => d.hiddenIoS), ioBasis: ds[0]!.ioBasis, notes: mergeNotes(ds.flatMap((d) => d.notes)) };
 }
 
 /** One note per kind, saying in how many runs it arose (the first run's numbers stand for all). */

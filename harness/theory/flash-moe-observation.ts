@@ -80,6 +80,7 @@ export function flashMoeObservation(pageCacheHitRate: number = FLASH_MOE.pageCac
     exec: "serial",          // "a near-serial GPU → SSD → GPU pipeline"
     ioEngine: "pread",
     ioThreads: 4,            // "4 pthreads via GCD dispatch_apply"
+    queueDepth: 1,
     chunkBytes: 0,
     direct: "off",           // trust the OS: F_NOCACHE removed
     computeThreads: 1,
@@ -113,8 +114,8 @@ export function flashMoeObservation(pageCacheHitRate: number = FLASH_MOE.pageCac
     },
     contention: { likely: false, why: "16 cores; the paper reports none" },
     conditions: {
-      budgetEnforced: null, budgetNote: null, noisy: null, noiseReasons: [], steady: true,
-      osDeviceBytesPerToken: null, readAmplification: null, appHitRate: 0,
+      budgetEnforced: null, budgetNote: null, noisy: null, noisyRuns: 0, runs: 1, noiseReasons: [], steady: true,
+      osDeviceBytesPerToken: null, attributedDeviceBytesPerToken: (1 - pageCacheHitRate) * requested, readAmplification: null,
     },
   };
 }

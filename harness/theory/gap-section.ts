@@ -10,7 +10,8 @@ type Analysis = Pick<VariantAnalysis, "variant" | "observation" | "ceilings" | "
 
 const row = (cells: (string | number)[]) => `| ${cells.join(" | ")} |`;
 const rule = (n: number) => row(Array(n).fill("---"));
-export const fmtMs = (s: number) => (s * 1e3).toFixed(3);
+// Rounds first, so that a remainder of −0.0001 ms reads 0.000, not -0.000.
+const fmtMs = (s: number) => (Math.round(s * 1e6) / 1e3 || 0).toFixed(3);
 export const fmtPct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 export function fmtTokS(t: number | null): string {

@@ -4,7 +4,7 @@
 
 import type { MachineRates } from "./profile-rates.ts";
 import type { RunSetup } from "./run-setup.ts";
-import { readParallelism } from "./run-setup.ts";
+import { readBytes, readParallelism } from "./run-setup.ts";
 import type { ComputeTimes, IoRates } from "./time-model.ts";
 
 export interface IoInputs {
@@ -19,10 +19,11 @@ export interface IoInputs {
  * Null when the profile has no device reads at all. */
 export function ioInputs(r: MachineRates, s: RunSetup, directShare: number): IoInputs | null {
   const p = readParallelism(s);
+  const size = readBytes(s);   // a chunk's rate, where records are read in chunks
   const here = {
-    direct: r.deviceRead(s.recordBytes, p, "direct"),
-    buffered: r.deviceRead(s.recordBytes, p, "buffered-cold"),
-    pageCache: r.pageCacheRead(s.recordBytes, p),
+    direct: r.deviceRead(size, p, "direct"),
+    buffered: r.deviceRead(size, p, "buffered-cold"),
+    pageCache: r.pageCacheRead(size, p),
   };
   if (!here.direct && !here.buffered) return null;
   const memo = new Map<string, number>();
@@ -30,11 +31,11 @@ export function ioInputs(r: MachineRates, s: RunSetup, directShare: number): IoI
   // Bytes split between the two cold modes take the harmonic mix of their bandwidths.
   const device = (n: number) =>
     cached(`d${n}`, () => {
-      const d = r.deviceRead(s.recordBytes, n, "direct")!.gbps;
-      const b = r.deviceRead(s.recordBytes, n, "buffered-cold")!.gbps;
+      const d = r.deviceRead(size, n, "direct")!.gbps;
+      const b = r.deviceRead(size, n, "buffered-cold")!.gbps;
       return 1 / (directShare / d + (1 - directShare) / b);
     });
-  const pageCache = (n: number) => cached(`p${n}`, () => r.pageCacheRead(s.recordBytes, n)?.gbps ?? Infinity);
+  const pageCache = (n: number) => cached(`p${n}`, () => r.pageCacheRead(size, n)?.gbps ?? Infinity);
   const modes = directShare >= 1 ? [here.direct] : directShare <= 0 ? [here.buffered] : [here.direct, here.buffered];
   return {
     rates: { deviceGbps: device, pageCacheGbps: pageCache },

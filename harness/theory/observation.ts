@@ -5,7 +5,8 @@
 import { STAGES, type Stage } from "../results/derive-metrics.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { setupFromRecord, type RunSetup } from "./run-setup.ts";
-import { trafficFromStats, type Traffic } from "./traffic.ts";
+import { readaheadPerToken, trafficFromStats, type Traffic } from "./traffic.ts";
+import { measuredWindow } from "./measured-window.ts";
 
 export interface Observation {
   label: string;
@@ -26,11 +27,13 @@ export interface RunConditions {
   budgetEnforced: boolean | null;
   budgetNote: string | null;
   noisy: boolean | null;
-  noiseReasons: string[];
+  noisyRuns: number;                     // of the runs pooled into this observation
+  runs: number;
+  noiseReasons: string[];                // the first noisy run's
   steady: boolean | null;                // the plateau rule found steady state
-  osDeviceBytesPerToken: number | null;  // from /proc/<pid>/io
+  osDeviceBytesPerToken: number | null;  // from /proc/<pid>/io, over the whole run
+  attributedDeviceBytesPerToken: number; // what the engine counted as device bytes, same window
   readAmplification: number | null;      // OS device bytes / bytes asked of the OS
-  appHitRate: number | null;
 }
 
 /** The budgets issue's record fields, read structurally (absent on runs without a budget). */
@@ -63,8 +66,10 @@ export function contentionOf(s: RunSetup, env: EnvironmentLike | undefined): { l
 
 /** A run's observation; the engine's counters cover the whole run (warm-up included). */
 export function observationFromRecord(r: RunRecord, denseBitsOf?: (preset: string) => number | null): Observation | null {
-  const st = r.samples?.stats;
-  if (r.status !== "ok" || !st || !(st.tokens > 0)) return null;
+  const whole = r.samples?.stats;
+  if (r.status !== "ok" || !whole || !(whole.tokens > 0)) return null;
+  const window = measuredWindow(r.samples!);
+  const st = window.stats;
   const tokens = st.tokens;
   const setup = setupFromRecord(r, denseBitsOf);
   const env = (r as RunRecord & { environment?: EnvironmentLike }).environment;
@@ -73,23 +78,25 @@ export function observationFromRecord(r: RunRecord, denseBitsOf?: (preset: strin
     label: r.run.variant,
     setup,
     tokS: r.derived?.tokS ?? null,
-    windowNote: `${tokens} tokens, warm-up included (the engine's counters cover the whole run)`,
+    windowNote: window.note,
     wallS: perToken(st, "wall_s", tokens),
     cpuS: perToken(st, "cpu_s", tokens),
     unattributedS: 0,  // the engine's stage clock gives every instant to a stage
     prefetchIssueS: (st.prefetch_issue_s ?? 0) / tokens,
-    // The counters' window opens with the engine, so it also holds resident.bin's first reads.
-    traffic: trafficFromStats(st, tokens, osDevice, (r.spec as { model?: { residentBytes?: number } } | null)?.model?.residentBytes ?? 0),
+    // The OS counters cover the whole run, from the engine's opening: resident.bin's first reads too.
+    traffic: trafficFromStats(st, tokens, readaheadPerToken(whole, osDevice, (r.spec as { model?: { residentBytes?: number } } | null)?.model?.residentBytes ?? 0)),
     contention: contentionOf(setup, env),
     conditions: {
       budgetEnforced: env?.budget?.enforced ?? null,
       budgetNote: env?.budget?.notEnforcedReason ?? null,
       noisy: env?.noise?.noisy ?? null,
+      noisyRuns: env?.noise?.noisy ? 1 : 0,
+      runs: 1,
       noiseReasons: env?.noise?.reasons ?? [],
       steady: r.derived ? r.derived.steady.plateaued : null,
-      osDeviceBytesPerToken: osDevice === null ? null : osDevice / tokens,
+      osDeviceBytesPerToken: osDevice === null ? null : osDevice / whole.tokens,
+      attributedDeviceBytesPerToken: (whole.device_bytes ?? 0) / whole.tokens,
       readAmplification: env?.counters?.readAmplification ?? null,
-      appHitRate: r.derived?.appHitRate ?? null,
     },
   };
 }

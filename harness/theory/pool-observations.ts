@@ -42,11 +42,13 @@ export function poolObservations(obs: readonly Observation[], tokens: readonly n
       budgetEnforced: all((c) => c.budgetEnforced),
       budgetNote: obs.find((o) => o.conditions.budgetNote)?.conditions.budgetNote ?? null,
       noisy: any((c) => c.noisy),
-      noiseReasons: [...new Set(obs.flatMap((o) => o.conditions.noiseReasons))],
+      noisyRuns: obs.reduce((a, o) => a + o.conditions.noisyRuns, 0),
+      runs: obs.reduce((a, o) => a + o.conditions.runs, 0),
+      noiseReasons: obs.find((o) => o.conditions.noisy)?.conditions.noiseReasons ?? [],
       steady: all((c) => c.steady),
       osDeviceBytesPerToken: avgNull((o) => o.conditions.osDeviceBytesPerToken),
+      attributedDeviceBytesPerToken: avg((o) => o.conditions.attributedDeviceBytesPerToken),
       readAmplification: avgNull((o) => o.conditions.readAmplification),
-      appHitRate: avgNull((o) => o.conditions.appHitRate),
     },
   };
 }

@@ -22,6 +22,7 @@ export interface RunSetup {
   exec: ExecMode;
   ioEngine: string;
   ioThreads: number;
+  queueDepth: number;           // io.queue_depth (ring-based engines)
   chunkBytes: number;           // io.chunk; 0 = whole records
   direct: DirectMode;
   computeThreads: number;
@@ -34,8 +35,19 @@ export function chunksPerRecord(s: Pick<RunSetup, "chunkBytes" | "recordBytes">)
   return s.chunkBytes > 0 ? Math.ceil(s.recordBytes / s.chunkBytes) : 1;
 }
 
+/** Bytes of one read as the engine issues it: a chunk, or a whole record. */
+export function readBytes(s: Pick<RunSetup, "chunkBytes" | "recordBytes">): number {
+  return s.chunkBytes > 0 ? Math.min(s.chunkBytes, s.recordBytes) : s.recordBytes;
+}
+
+/** Reads (or chunks) the I/O engine keeps in flight at most: its ring's depth for io_uring,
+ * its worker threads otherwise. */
+export function ioSlots(s: Pick<RunSetup, "ioEngine" | "ioThreads" | "queueDepth">): number {
+  return Math.max(1, s.ioEngine === "io_uring" ? s.queueDepth : s.ioThreads);
+}
+
 export function readParallelism(s: RunSetup, reads = s.k): number {
-  return Math.max(1, Math.min(s.ioThreads, reads * chunksPerRecord(s)));
+  return Math.max(1, Math.min(ioSlots(s), reads * chunksPerRecord(s)));
 }
 
 const str = (v: unknown, d: string) => (typeof v === "string" && v ? v : d);
@@ -74,6 +86,7 @@ export function setupFromRecord(r: RunRecord, denseBitsOf?: (preset: string) => 
     exec: cfg["exec.mode"] === "overlapped" ? "overlapped" : "serial",
     ioEngine: str(cfg["io.engine"], "pread"),
     ioThreads: int(cfg["io.threads"], 1),
+    queueDepth: int(cfg["io.queue_depth"], 1),
     chunkBytes: int(cfg["io.chunk"], 0),
     direct: (["on", "first-touch"].includes(String(cfg["io.direct"])) ? cfg["io.direct"] : "off") as DirectMode,
     computeThreads: int(cfg["compute.threads"], 1),
@@ -111,6 +124,7 @@ export function setupFromSpec(spec: RunSpec, g: Geometry, cores: number): RunSet
     exec: e["exec.mode"] === "overlapped" ? "overlapped" : "serial",
     ioEngine: str(e["io.engine"], "pread"),
     ioThreads: int(e["io.threads"], 1),
+    queueDepth: int(e["io.queue_depth"], 1),
     chunkBytes: int(e["io.chunk"], 0),
     direct: (["on", "first-touch"].includes(String(e["io.direct"])) ? e["io.direct"] : "off") as DirectMode,
     computeThreads: int(e["compute.threads"], 1),

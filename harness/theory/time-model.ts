@@ -4,7 +4,7 @@
 // compute) or overlapped within the layer (shared expert and hits computed under the reads).
 
 import type { RunSetup } from "./run-setup.ts";
-import { chunksPerRecord } from "./run-setup.ts";
+import { chunksPerRecord, ioSlots } from "./run-setup.ts";
 
 /** Aggregate bandwidths in GB/s for a number of reads in flight. */
 export interface IoRates {
@@ -51,13 +51,14 @@ function choose(n: number, k: number): number {
  * source); more reads than workers queue (the sources' times add up).
  */
 export function layerTime(o: {
-  setup: Pick<RunSetup, "k" | "recordBytes" | "ioThreads" | "chunkBytes">;
+  setup: Pick<RunSetup, "k" | "recordBytes" | "ioEngine" | "ioThreads" | "queueDepth" | "chunkBytes">;
   mix: LayerMix;
   rates: IoRates;
   compute: ComputeTimes;
   readaheadPerDeviceRead?: number; // bytes the OS reads beyond each device read (predictions)
 }): LayerTime {
-  const { k, recordBytes, ioThreads } = o.setup;
+  const { k, recordBytes } = o.setup;
+  const slots = ioSlots(o.setup);
   const c = chunksPerRecord(o.setup);
   const ra = o.readaheadPerDeviceRead ?? 0;
   const { denseS, sharedS, expertS, overheadS } = o.compute;
@@ -67,10 +68,10 @@ export function layerTime(o: {
       const h = k - m - n;
       const p = choose(k, m) * choose(k - m, n) * o.mix.device ** m * o.mix.pageCache ** n * o.mix.appCache ** h;
       if (p === 0) continue;
-      const devRate = m > 0 ? o.rates.deviceGbps(Math.min(ioThreads, m * c)) * 1e9 : 1;
+      const devRate = m > 0 ? o.rates.deviceGbps(Math.min(slots, m * c)) * 1e9 : 1;
       const td = m > 0 ? (m * (recordBytes + ra)) / devRate : 0;
-      const tp = n > 0 ? (n * recordBytes) / (o.rates.pageCacheGbps(Math.min(ioThreads, n * c)) * 1e9) : 0;
-      const io = (m + n) * c <= ioThreads ? Math.max(td, tp) : td + tp;
+      const tp = n > 0 ? (n * recordBytes) / (o.rates.pageCacheGbps(Math.min(slots, n * c)) * 1e9) : 0;
+      const io = (m + n) * c <= slots ? Math.max(td, tp) : td + tp;
       out.ioS += p * io;
       out.deviceS += p * td;
       out.pageCacheS += p * (io - td);

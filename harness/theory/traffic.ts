@@ -21,24 +21,30 @@ export function sourceMix(t: Traffic): { appCache: number; pageCache: number; de
   return { appCache: 1 - pageCache - device, pageCache, device };
 }
 
-/** From engine counters (stats.h names) over `tokens` tokens; `osDeviceBytes` is what the OS
- * says the process read from the device in the same window (/proc/<pid>/io), when known, and
- * `otherBytes` the most of it that may be other files' (the resident weights' first touches). */
-export function trafficFromStats(st: Record<string, number>, tokens: number, osDeviceBytes: number | null = null, otherBytes = 0): Traffic {
+/** Readahead bytes per token: what the OS says the process read from the device over a run
+ * (/proc/<pid>/io) beyond the records the engine read from it, over the same run; `otherBytes`
+ * is the most of it that may be other files' (the resident weights' first touches). Readahead
+ * can only add bytes: a shortfall means the attribution overcounted, which the warnings report
+ * rather than hide as negative readahead. */
+export function readaheadPerToken(wholeRun: Record<string, number>, osDeviceBytes: number | null, otherBytes = 0): number | null {
+  if (osDeviceBytes === null) return null;
+  const engine = (wholeRun.device_bytes ?? 0) + (wholeRun.prefetch_device_bytes ?? 0);
+  return Math.max(0, osDeviceBytes - otherBytes - engine) / Math.max(1, wholeRun.tokens ?? 1);
+}
+
+/** From engine counters (stats.h names) over `tokens` tokens. */
+export function trafficFromStats(st: Record<string, number>, tokens: number, readahead: number | null = null): Traffic {
   const per = (v: number | undefined) => (v ?? 0) / Math.max(1, tokens);
   const device = per(st.device_bytes);
   const prefetchDevice = per(st.prefetch_device_bytes);
   const record = st.expert_record_bytes ?? 0;
-  const os = osDeviceBytes === null ? null : Math.max(0, osDeviceBytes - otherBytes) / Math.max(1, tokens);
   return {
     requested: per(st.requested_bytes),
     appCache: per(st.app_cache_bytes),
     pageCache: per(st.page_cache_bytes),
     device,
     directDevice: Math.min(device, per((st.direct_reads ?? 0) * record)),
-    // Readahead can only add bytes; a shortfall means the attribution overcounted, which the
-    // warnings report rather than hide as negative readahead.
-    readahead: os === null ? null : Math.max(0, os - device - prefetchDevice),
+    readahead,
     prefetchDevice,
   };
 }

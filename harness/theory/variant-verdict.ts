@@ -26,7 +26,7 @@ export function variantVerdict(d: Decomposition, cs: readonly Ceiling[], exec: "
   const clauses = [
     top.id === "remainder" ? `the named parts explain only ${pct(1 - top.share)} of the time` : "",
     reached.length ? `it runs at ${reached.join(" and ")}` : "",
-    unbounded.length ? `${unbounded.join(" and ")} ${unbounded.length > 1 ? "do" : "does"} not bound it (no bytes read at any modelled cost)` : "",
+    unbounded.length ? `${unbounded.join(" and ")} ${unbounded.length > 1 ? "do" : "does"} not bound it (at the profile's rates its reads cost nothing)` : "",
   ].filter(Boolean);
   return `${d.label}: ${top.label} is the largest part, ${pct(top.share)} of ${ms} ms per token${clauses.length ? `; ${clauses.join("; ")}` : ""}.`;
 }

@@ -19,11 +19,15 @@ export function variantWarnings(o: Observation, d: Decomposition, tokS: readonly
   const c = o.conditions;
   const t = o.traffic;
   const os = c.osDeviceBytesPerToken;
-  if (os !== null && t.device > WARN.minDeviceBytes && os < WARN.underAttributed * t.device)
-    w.push(`the OS read ${(os / 1e6).toFixed(2)} MB per token from the device, less than the ${(t.device / 1e6).toFixed(2)} MB the page-cache attribution counted as device bytes: pages arrived between the residency check and the read (readahead of a neighbour), so device parts are overstated`);
+  const counted = c.attributedDeviceBytesPerToken;
+  if (os !== null && counted > WARN.minDeviceBytes && os < WARN.underAttributed * counted)
+    w.push(`the OS read ${(os / 1e6).toFixed(2)} MB per token from the device, less than the ${(counted / 1e6).toFixed(2)} MB the page-cache attribution counted as device bytes: pages arrived between the residency check and the read (readahead of a neighbour), so device parts are overstated`);
   if (c.readAmplification !== null && c.readAmplification > WARN.amplification)
     w.push(`read amplification ${c.readAmplification.toFixed(2)} (device bytes / bytes asked), above ${WARN.amplification}: readahead reads bytes nobody asked for${d.amplificationS !== null ? `, ${(d.amplificationS * 1e3).toFixed(3)} ms per token of the I/O inefficiency` : ""}`);
-  if (c.noisy) w.push(`noisy: ${c.noiseReasons.join("; ") || "flagged by the run's noise counters"}`);
+  if (c.noisy) {
+    const which = c.runs > 1 ? ` in ${c.noisyRuns} of ${c.runs} runs${c.noisyRuns > 1 ? ", the first" : ""}` : "";
+    w.push(`noisy${which}: ${c.noiseReasons.join("; ") || "flagged by the run's noise counters"}`);
+  }
   if (tokS.length > 1) {
     const sorted = [...tokS].sort((a, b) => a - b);
     const mid = sorted[Math.floor(sorted.length / 2)]!;

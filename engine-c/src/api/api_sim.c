@@ -15,6 +15,7 @@
 
 struct tb_sim {
   tb_routing routing;      /* tokens × layers × k, next use filled */
+  double *pin_profile;     /* [layers·experts] pin.file's weights, or NULL */
   tb_sim_setup setup;
   tb_sim_cell *cells;      /* [n] */
   int n;
@@ -26,8 +27,10 @@ struct tb_sim {
 
 TB_EXPORT void tb_sim_free(tb_sim *s) {
   if (!s) return;
+  if (s->job) tb_sim_job_cancel(s->job);   /* freed while running: stop the workers first */
   tb_sim_job_free(s->job);
   tb_routing_free(&s->routing);
+  free(s->pin_profile);
   free(s->cells);
   free(s->layer_counts);
   tb_jw_free(&s->out);
@@ -111,16 +114,44 @@ static int parse_cells(tb_sim *s, const tb_json *cells) {
     int rc = only(c, "cells[]", "policy|entries");
     if (rc) return rc;
     const tb_json *p = tb_json_get(c, "policy");
-    if (!p || p->type != TB_JSON_STRING || !(cell->policy = tb_policy_find(p->text))) {
+    const char *implied = NULL;   /* a policy alias's predictor (prefetch = lru + temporal) */
+    if (!p || p->type != TB_JSON_STRING || !(cell->policy = tb_policy_resolve(p->text, &implied))) {
       char names[512] = "";
-      for (int k = 0; k < tb_policy_count; k++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "", tb_policies[k]->name);
+      for (int k = 0; k < tb_policy_count + tb_policy_alias_count; k++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", k ? ", " : "",
+                 k < tb_policy_count ? tb_policies[k]->name : tb_policy_aliases[k - tb_policy_count].name);
       return tb_fail(TB_ERR_ARG, "tb_sim_new: cells[%d].policy \"%s\" is not compiled in; policies: %s", i,
                      p && p->type == TB_JSON_STRING ? p->text : "", names);
     }
+    if (implied) cell->predictor = tb_predictor_find(implied);
     if ((rc = whole(tb_json_get(c, "entries"), "cells[].entries", 0, 2147483647.0, &cell->entries))) return rc;
     cell->layer_requests = s->layer_counts + (size_t)i * 2 * (size_t)layers;
     cell->layer_hits = cell->layer_requests + layers;
+  }
+  return TB_OK;
+}
+
+/* prefetch.* and pin.* as a run would use them (prefetch replayed in its deterministic mode). */
+static int prefetch_and_pins(tb_sim *s, const tb_config *cfg, const tb_geometry *g) {
+  tb_sim_setup *su = &s->setup;
+  su->predictor = tb_predictor_find(cfg->prefetch_predictor);
+  if (!su->predictor) return tb_fail(TB_ERR_ARG, "tb_sim_new: prefetch.predictor '%s' is not compiled in", cfg->prefetch_predictor);
+  su->prefetch_depth = cfg->prefetch_depth;
+  su->prefetch_env = (tb_prefetch_env){ .tokens = cfg->run_tokens, .layers = g->layers, .experts = g->experts,
+                                        .k = s->routing.k, .trace = cfg->prefetch_trace };
+  su->pin_top_n = cfg->pin_top_n;
+  su->pin_window = cfg->pin_window;
+  if (su->pin_top_n == 0) return TB_OK;
+  if ((cfg->pin_file[0] != 0) == (cfg->pin_window > 0))
+    return tb_fail(TB_ERR_ARG, "tb_sim_new: pin.top_n=%d: pins come from pin.file or from pin.window; set "
+                   "exactly one", su->pin_top_n);
+  if (cfg->pin_window >= cfg->run_tokens)
+    return tb_fail(TB_ERR_ARG, "tb_sim_new: pin.window=%d must be less than run.tokens=%d", cfg->pin_window,
+                   cfg->run_tokens);
+  if (cfg->pin_file[0]) {
+    int rc = tb_popularity_load(cfg->pin_file, g->layers, g->experts, &s->pin_profile);
+    if (rc < 0) return rc;
+    su->pin_profile = s->pin_profile;
   }
   return TB_OK;
 }
@@ -150,6 +181,7 @@ static int sim_open(tb_sim *s, const tb_engine *e, const char *spec) {
   if (!rc && tb_json_get(root, "threads")) rc = whole(tb_json_get(root, "threads"), "threads", 0, 256, &threads);
   if (!rc) rc = parse_pagecache(tb_json_get(root, "pagecache"), &s->setup);
   if (!rc) rc = tb_routing_from_config(&s->routing, cfg, cfg->run_tokens, g.layers, g.experts, g.k);
+  if (!rc) rc = prefetch_and_pins(s, cfg, &g);
   if (!rc) {
     s->setup.routing = &s->routing;
     rc = parse_cells(s, tb_json_get(root, "cells"));

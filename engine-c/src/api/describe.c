@@ -138,10 +138,13 @@ static void describe_plugins(tb_jout *j) {
   tb_jout_key(j, "backends");
   tb_jout_begin(j, '[');
   for (int i = 0; i < tb_backend_count; i++) {
+    why[0] = 0;
+    int ok = tb_backends[i]->available(why, sizeof why);
     tb_jout_begin(j, '{');
     tb_jout_key(j, "name"); tb_jout_str(j, tb_backends[i]->name);
     tb_jout_key(j, "help"); tb_jout_str(j, tb_backends[i]->help);
-    tb_jout_key(j, "available"); tb_jout_bool(j, tb_backends[i]->available());
+    tb_jout_key(j, "available"); tb_jout_bool(j, ok);
+    if (!ok) { tb_jout_key(j, "why"); tb_jout_str(j, why); }
     tb_jout_end(j, '}');
   }
   tb_jout_end(j, ']');

@@ -128,7 +128,8 @@ const tb_key tb_keys[] = {
       "Layers ahead a predictor reads (0 = no prefetch)"),
   ENUM("prefetch.mode", prefetch_mode, "async", "async|deterministic",
       "async: prefetch reads run behind demand reads and may be late; deterministic: each "
-      "prefetch completes before the next lookup (exact comparison with the simulator)"),
+      "prefetch read completes before the next lookup, for exact comparison with the simulator "
+      "(a hint's readahead is the kernel's and is not waited for)"),
   ENUM("prefetch.warm", prefetch_warm, "read-discard", "read-discard|hint",
       "With no application cache, how a prefetch warms the page cache: read the record and "
       "discard it, or a readahead hint (posix_fadvise WILLNEED)"),

@@ -66,6 +66,27 @@ TB_EXPORT int tb_layer_stats_read(tb_engine *e, double *out, int n) {
   return tb_run_layer_stats(e->run, out, n);
 }
 
+TB_EXPORT int tb_token_counter_count(void) { return TB_TOKEN_COUNTER_COUNT; }
+
+TB_EXPORT const char *tb_token_counter_name(int i) {
+  if (i >= 0 && i < TB_TOKEN_COUNTER_COUNT) return tb_token_counter_names[i];
+  tb_fail(TB_ERR_ARG, "tb_token_counter_name: index %d is outside 0..%d", i, TB_TOKEN_COUNTER_COUNT - 1);
+  return NULL;
+}
+
+/* out == NULL: the number of doubles a full read writes (tokens run × tb_token_counter_count()). */
+TB_EXPORT int tb_token_counters_read(tb_engine *e, double *out, int n) {
+  int rc = need_run(e, "tb_token_counters_read");
+  if (rc < 0) return rc;
+  if (!out && n == 0) {
+    double all[TB_COUNTER_COUNT];
+    tb_run_stats(e->run, all);
+    return (int)all[TB_C_tokens] * TB_TOKEN_COUNTER_COUNT;
+  }
+  if ((rc = need_buffer(out, n, "tb_token_counters_read")) < 0) return rc;
+  return tb_run_token_counters(e->run, out, n);
+}
+
 TB_EXPORT const char *tb_output_hash(tb_engine *e) {
   if (need_run(e, "tb_output_hash") < 0) return NULL;
   snprintf(e->hash_hex, sizeof e->hash_hex, "%016llx", (unsigned long long)tb_run_output_hash(e->run));

@@ -8,7 +8,7 @@
 
 extern const tb_backend_ops tb_backend_cpu;
 
-static int cpu_available(void) { return 1; }
+static int cpu_available(char *why, size_t n) { return 1; }
 
 static int cpu_create(tb_backend **out, int threads) {
   tb_backend *b = calloc(1, sizeof *b);

@@ -1,24 +1,21 @@
-/* backend_registry.c — the table of compiled compute backends and lookup by name.
- * Adding a backend = one file defining a tb_backend_ops + one line here (Metal and CUDA are
- * compiled only on their platforms, under TB_HAVE_METAL / TB_HAVE_CUDA). */
+/* backend_registry.c — the table of compute backends and lookup by name. Adding a backend =
+ * one file defining a tb_backend_ops + one line here. metal is listed everywhere: on macOS
+ * backend_metal.m, elsewhere backend_metal_none.c, which says why it is unavailable; CUDA is
+ * compiled only on its platforms, under TB_HAVE_CUDA. */
 #include "backend.h"
 #include "../util/common.h"
 #include <stdio.h>
 #include <string.h>
 
 extern const tb_backend_ops tb_backend_cpu;
-#ifdef TB_HAVE_METAL
 extern const tb_backend_ops tb_backend_metal;
-#endif
 #ifdef TB_HAVE_CUDA
 extern const tb_backend_ops tb_backend_cuda;
 #endif
 
 const tb_backend_ops *const tb_backends[] = {
   &tb_backend_cpu,
-#ifdef TB_HAVE_METAL
   &tb_backend_metal,
-#endif
 #ifdef TB_HAVE_CUDA
   &tb_backend_cuda,
 #endif
@@ -46,11 +43,9 @@ int tb_backend_open(const char *name, int threads, tb_backend **out) {
     list_names(names, sizeof names);
     return tb_fail(TB_ERR_ARG, "compute.backend '%s' is unknown; this engine has: %s", name, names);
   }
-  if (!ops->available()) {
-    list_names(names, sizeof names);
-    return tb_fail(TB_ERR_UNAVAILABLE, "compute.backend '%s' is not available on this machine "
-                   "(compiled backends: %s)", name, names);
-  }
+  char why[256] = "";
+  if (!ops->available(why, sizeof why))
+    return tb_fail(TB_ERR_UNAVAILABLE, "compute.backend '%s': %s", name, why);
   if (threads < 1)
     return tb_fail(TB_ERR_ARG, "compute backend '%s': threads=%d, must be >= 1", name, threads);
   return ops->create(out, threads);

@@ -2,21 +2,37 @@
  * same code for the engine and the simulator, so both pin the same keys into the same slots. */
 #include "pin.h"
 #include "../util/common.h"
-#include <stdlib.h>
 
-static const double *sort_weight;   /* qsort has no context argument; pins are chosen on one thread */
+/* a before b: heavier first, then the lower key */
+static int before(const double *w, int32_t a, int32_t b) {
+  return w[a] != w[b] ? w[a] > w[b] : a < b;
+}
 
-static int by_weight(const void *a, const void *b) {
-  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-  double wx = sort_weight[x], wy = sort_weight[y];
-  if (wx != wy) return wx > wy ? -1 : 1;
-  return x < y ? -1 : x > y;
+/* Heapsort of keys[0..n) into `before` order (no allocation, no shared state: simulator cells
+ * choose pins on several threads at once). */
+static void sift(const double *w, int32_t *k, int i, int n) {
+  for (;;) {
+    int c = 2 * i + 1;
+    if (c >= n) return;
+    if (c + 1 < n && before(w, k[c], k[c + 1])) c++;   /* the child that comes later in order */
+    if (!before(w, k[i], k[c])) return;
+    int32_t t = k[i]; k[i] = k[c]; k[c] = t;
+    i = c;
+  }
+}
+
+static void sort_keys(const double *w, int32_t *k, int n) {
+  /* a heap whose root comes last in order, so popping to the end leaves the order ascending */
+  for (int i = n / 2 - 1; i >= 0; i--) sift(w, k, i, n);
+  for (int end = n - 1; end > 0; end--) {
+    int32_t t = k[0]; k[0] = k[end]; k[end] = t;
+    sift(w, k, 0, end);
+  }
 }
 
 static int top(const double *weight, int32_t first, int count, int n, int32_t *order, int32_t *out) {
   for (int i = 0; i < count; i++) order[i] = first + i;
-  sort_weight = weight;
-  qsort(order, (size_t)count, sizeof *order, by_weight);
+  sort_keys(weight, order, count);
   int m = 0;
   while (m < n && m < count && weight[order[m]] > 0) { out[m] = order[m]; m++; }
   return m;

@@ -22,6 +22,7 @@ void tb_run_stats(const tb_run *r, double out[TB_COUNTER_COUNT]);
 int tb_run_token_times(const tb_run *r, double *out, int n);   /* seconds per token */
 int tb_run_layers(const tb_run *r);
 int tb_run_layer_stats(const tb_run *r, double *out, int n);   /* [layers][TB_LAYER_COUNTER_COUNT] */
+int tb_run_token_counters(const tb_run *r, double *out, int n); /* [tokens run][TB_TOKEN_COUNTER_COUNT] */
 uint64_t tb_run_output_hash(const tb_run *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* run_compute.c — the arithmetic of a token on real bytes: the embedding of the token index,
  * the dense part over the layer's resident matrices (dense.passes, fractions included), the
- * shared and routed expert FFNs, the combine in routing order, and the output hash. */
+ * shared and routed expert FFNs, the combine in routing order, and the output hash. The FFNs
+ * and the combine run on the compute backend's device when it has one (Metal). */
 #include "run_internal.h"
 #include <math.h>
 
@@ -55,25 +56,55 @@ void tb_run_dense(tb_run *r, int layer) {
 
 void tb_run_expert_input(tb_run *r) { tb_rmsnorm(r->xn, r->x, r->hidden, RMS_EPS); }
 
-void tb_run_shared_expert(tb_run *r, int layer) {
-  const tb_geometry *g = &r->model.g;
-  if (g->shared_ffn == 0) return;    /* shared_y stays zero */
-  tb_expert_ffn(r->pool, r->kern, g, &r->model.shared_rec, g->shared_ffn, g->dense_bits,
-                tb_model_shared_expert(&r->model, layer), r->xn, r->shared_y, &r->ffn);
+/* One expert's FFN into out[hidden]: queued on a device backend, computed here on the CPU one. */
+static int expert_ffn(tb_run *r, const tb_record_layout *rec, int ffn, int bits, const uint8_t *record,
+                      float *out) {
+  if (r->backend_ops->ffn) {
+    const tb_backend_ffn job = { record, rec, ffn, bits, r->xn, r->ffn.gate, r->ffn.up, r->ffn.act, out };
+    return r->backend_ops->ffn(r->backend, &job);
+  }
+  tb_expert_ffn(r->pool, r->kern, &r->model.g, rec, ffn, bits, record, r->xn, out, &r->ffn);
+  return TB_OK;
 }
 
-void tb_run_routed_expert(tb_run *r, int k) {
+int tb_run_shared_expert(tb_run *r, int layer) {
+  const tb_geometry *g = &r->model.g;
+  if (g->shared_ffn == 0) return TB_OK;    /* shared_y stays zero */
+  return expert_ffn(r, &r->model.shared_rec, g->shared_ffn, g->dense_bits,
+                    tb_model_shared_expert(&r->model, layer), r->shared_y);
+}
+
+int tb_run_routed_expert(tb_run *r, int k) {
   const tb_geometry *g = &r->model.g;
   tb_fetch *f = &r->fetch[k];
-  tb_expert_ffn(r->pool, r->kern, g, &r->model.rec, g->ffn, g->bits, f->bytes, r->xn,
-                r->y + (size_t)k * (size_t)r->hidden, &r->ffn);
+  int rc = expert_ffn(r, &r->model.rec, g->ffn, g->bits, f->bytes, r->y + (size_t)k * (size_t)r->hidden);
   f->computed = 1;
+  return rc;
+}
+
+int tb_run_experts_submit(tb_run *r) {
+  return r->backend_ops->submit ? r->backend_ops->submit(r->backend) : TB_OK;
+}
+
+int tb_run_experts_finish(tb_run *r) {
+  if (!r->backend_ops->finish) return TB_OK;
+  double device_s = 0.0;
+  int rc = r->backend_ops->finish(r->backend, &device_s);
+  r->c[TB_C_expert_device_s] += device_s;
+  return rc;
 }
 
 /* h = x + shared + Σ_k w_k·y_k, k in routing order whatever order the bytes arrived in. */
-void tb_run_combine(tb_run *r) {
+int tb_run_combine(tb_run *r) {
+  if (r->backend_ops->combine) {
+    double device_s = 0.0;
+    int rc = r->backend_ops->combine(r->backend, r->x, r->shared_y, r->y, r->w, r->k, r->hidden, &device_s);
+    r->c[TB_C_combine_device_s] += device_s;
+    return rc;
+  }
   for (int i = 0; i < r->hidden; i++) r->x[i] += r->shared_y[i];
   tb_combine(r->x, r->y_ptr, r->w, r->k, r->hidden);
+  return TB_OK;
 }
 
 void tb_run_hash_token(tb_run *r) {

@@ -108,6 +108,7 @@ struct tb_run {
   unsigned char *residency;/* [pages of a record + 2] mincore output */
   double *token_times;     /* [tokens] seconds */
   double *layer_stats;     /* [layers][TB_LAYER_COUNTER_COUNT] */
+  double *token_counters;  /* [tokens][TB_TOKEN_COUNTER_COUNT] */
 
   /* ---- counters and clocks ---- */
   double c[TB_COUNTER_COUNT];  /* accumulated by the loop; cache counters are read from caches */
@@ -155,9 +156,13 @@ static inline tb_cache *tb_run_cache(tb_run *r, int layer) {
 void tb_run_embed(tb_run *r, int64_t token);
 void tb_run_dense(tb_run *r, int layer);
 void tb_run_expert_input(tb_run *r);
-void tb_run_shared_expert(tb_run *r, int layer);
-void tb_run_routed_expert(tb_run *r, int k);
-void tb_run_combine(tb_run *r);
+int tb_run_shared_expert(tb_run *r, int layer);
+int tb_run_routed_expert(tb_run *r, int k);
+/* A device backend starts the FFNs queued so far (so it computes while later reads are waited
+ * for) / waits for all of them, adding its device time to expert_device_s; no-ops on cpu. */
+int tb_run_experts_submit(tb_run *r);
+int tb_run_experts_finish(tb_run *r);
+int tb_run_combine(tb_run *r);
 void tb_run_hash_token(tb_run *r);
 
 /* run_fetch.c: routing release, cache lookups, reads and their attribution. */

@@ -29,9 +29,13 @@ void tb_run_fault_delay(tb_run *r) {
   }
 }
 
-static void compute_ready(tb_run *r) {
+static int compute_ready(tb_run *r) {
   for (int k = 0; k < r->k; k++)
-    if (r->fetch[k].ready && !r->fetch[k].computed) tb_run_routed_expert(r, k);
+    if (r->fetch[k].ready && !r->fetch[k].computed) {
+      int rc = tb_run_routed_expert(r, k);
+      if (rc < 0) return rc;
+    }
+  return tb_run_experts_submit(r);
 }
 
 static int run_layer(tb_run *r, int64_t token, int layer) {
@@ -63,29 +67,40 @@ static int run_layer(tb_run *r, int64_t token, int layer) {
       if ((rc = tb_run_wait(r)) < 0) return rc;
     tb_run_stage(r, TB_STAGE_expert);
     tb_run_expert_input(r);
-    tb_run_shared_expert(r, layer);
-    compute_ready(r);
+    if ((rc = tb_run_shared_expert(r, layer)) < 0 || (rc = compute_ready(r)) < 0) return rc;
   } else {
     /* the shared expert and the hits are computed while the misses are read */
     tb_run_stage(r, TB_STAGE_expert);
     tb_run_expert_input(r);
-    tb_run_shared_expert(r, layer);
-    compute_ready(r);
+    if ((rc = tb_run_shared_expert(r, layer)) < 0 || (rc = compute_ready(r)) < 0) return rc;
     while (tb_run_pending(r) > 0) {
       tb_run_stage(r, TB_STAGE_wait);
       if ((rc = tb_run_wait(r)) < 0) return rc;
       tb_run_stage(r, TB_STAGE_expert);
-      compute_ready(r);
+      if ((rc = compute_ready(r)) < 0) return rc;
     }
   }
+  /* still the expert stage: a device's FFNs end here, so their wall time is expert time */
+  if ((rc = tb_run_experts_finish(r)) < 0) return rc;
 
   tb_run_stage(r, TB_STAGE_combine);
-  tb_run_combine(r);
-  return TB_OK;
+  return tb_run_combine(r);
+}
+
+/* The caches' request and hit counts and occupied slots, summed (a handful of caches: cheap). */
+static void cache_totals(const tb_run *r, double *requests, double *hits, double *used) {
+  *requests = *hits = *used = 0;
+  for (int i = 0; i < r->n_caches; i++) {
+    *requests += (double)r->cache[i]->requests;
+    *hits += (double)r->cache[i]->hits;
+    *used += (double)r->cache[i]->used;
+  }
 }
 
 static int run_token(tb_run *r) {
   int64_t t = r->tokens_done;
+  double req0, hits0, used;
+  cache_totals(r, &req0, &hits0, &used);
   double pcpu0 = process_cpu();
   r->clock_wall = tb_now();
   r->clock_cpu = tb_thread_cpu();
@@ -105,6 +120,12 @@ static int run_token(tb_run *r) {
   double t1 = r->clock_wall;
   r->layer_stats[(r->layers - 1) * TB_LAYER_COUNTER_COUNT + TB_L_wall_s] += t1 - r->layer_t0;
   r->token_times[t] = t1 - t0;
+  double *tc = r->token_counters + t * TB_TOKEN_COUNTER_COUNT;
+  double req1, hits1;
+  cache_totals(r, &req1, &hits1, &used);
+  tc[TB_T_requests] = req1 - req0;
+  tc[TB_T_app_hits] = hits1 - hits0;
+  tc[TB_T_resident_entries] = used;
   r->c[TB_C_run_wall_s] += t1 - t0;
   r->c[TB_C_process_cpu_s] += process_cpu() - pcpu0;
   r->c[TB_C_tokens] += 1;

@@ -107,13 +107,19 @@ static int open_plugins(tb_run *r) {
   if ((rc = tb_pool_create(&r->pool, cfg->compute_threads)) < 0) return rc;
   const tb_backend_ops *bo = tb_backend_find(cfg->compute_backend);
   if (!bo) return tb_fail(TB_ERR_ARG, "compute.backend '%s': not compiled in", cfg->compute_backend);
-  if (bo->available && !bo->available())
-    return tb_fail(TB_ERR_UNAVAILABLE, "compute.backend '%s': not available on this machine", bo->name);
+  char why[256] = "";
+  if (!bo->available(why, sizeof why))
+    return tb_fail(TB_ERR_UNAVAILABLE, "compute.backend '%s': %s", bo->name, why);
   if ((rc = bo->create(&r->backend, cfg->compute_threads)) < 0) return rc;
   r->backend_ops = bo;
+  if (bo->setup) {   /* a device backend: before any buffer is allocated from it */
+    const tb_backend_setup su = { &r->model.g, r->k, r->slot_stride, r->model.resident,
+                                  r->model.resident_size };
+    if ((rc = bo->setup(r->backend, &su)) < 0) return rc;
+  }
   const tb_io_ops *io = tb_io_find(cfg->io_engine);
   if (!io) return tb_fail(TB_ERR_ARG, "io.engine '%s': not compiled in", cfg->io_engine);
-  char why[256] = "";
+  why[0] = 0;
   if (io->available && !io->available(why, sizeof why))
     return tb_fail(TB_ERR_UNAVAILABLE, "io.engine '%s': not available here: %s", io->name, why);
   tb_io_config ioc = { .threads = cfg->io_threads, .chunk = (int64_t)cfg->io_chunk,
@@ -165,6 +171,11 @@ static int open_caches(tb_run *r) {
          return tb_fail(TB_ERR_NOMEM, "run: cannot allocate %s (%zu bytes)", #ptr, \
                         (size_t)(count) * sizeof *(ptr)); } while (0)
 
+#define BACKEND_ALLOC(ptr, count) \
+  do { if (!((ptr) = r->backend_ops->alloc(r->backend, (size_t)(count) * sizeof *(ptr)))) \
+         return tb_fail(TB_ERR_NOMEM, "run: cannot allocate %s (%zu bytes) from the %s backend", #ptr, \
+                        (size_t)(count) * sizeof *(ptr), r->backend_ops->name); } while (0)
+
 static int open_buffers(tb_run *r) {
   const tb_geometry *g = &r->model.g;
   size_t k = (size_t)r->k, hidden = (size_t)r->hidden;
@@ -173,23 +184,25 @@ static int open_buffers(tb_run *r) {
                    k, (long long)r->slot_stride);
   ALLOC(r->fetch, k);
   ALLOC(r->done, k + (size_t)r->pf_cap);
-  ALLOC(r->x, hidden);
-  ALLOC(r->xn, hidden);
+  /* What a device backend computes on lives in the backend's memory (host memory on cpu). */
+  BACKEND_ALLOC(r->x, hidden);
+  BACKEND_ALLOC(r->xn, hidden);
+  BACKEND_ALLOC(r->shared_y, hidden);
+  BACKEND_ALLOC(r->y, k * hidden);
+  BACKEND_ALLOC(r->w, k);
   ALLOC(r->tmp, hidden);
-  ALLOC(r->shared_y, hidden);
-  ALLOC(r->y, k * hidden);
   ALLOC(r->y_ptr, k);
-  ALLOC(r->w, k);
   for (size_t i = 0; i < k; i++) r->y_ptr[i] = r->y + i * hidden;
   int ffn = g->ffn > g->shared_ffn ? g->ffn : g->shared_ffn;
-  ALLOC(r->ffn.gate, ffn);
-  ALLOC(r->ffn.up, ffn);
-  ALLOC(r->ffn.act, ffn);
+  BACKEND_ALLOC(r->ffn.gate, ffn);
+  BACKEND_ALLOC(r->ffn.up, ffn);
+  BACKEND_ALLOC(r->ffn.act, ffn);
   r->ffn.ffn = ffn;
   ALLOC(r->touched, (size_t)r->layers * (size_t)r->experts);
   ALLOC(r->residency, r->model.rec.size / r->page_bytes + 2);
   ALLOC(r->token_times, r->tokens);
   ALLOC(r->layer_stats, (size_t)r->layers * TB_LAYER_COUNTER_COUNT);
+  ALLOC(r->token_counters, (size_t)r->tokens * TB_TOKEN_COUNTER_COUNT);
   return TB_OK;
 }
 
@@ -229,6 +242,10 @@ void tb_run_close(tb_run *r) {
     if (r->arena) r->backend_ops->free(r->backend, r->arena);
     if (r->scratch) r->backend_ops->free(r->backend, r->scratch);
     if (r->pf_discard) r->backend_ops->free(r->backend, r->pf_discard);
+    float *vectors[] = { r->x, r->xn, r->shared_y, r->y, r->w, r->ffn.gate, r->ffn.up, r->ffn.act };
+    for (int i = 0; i < TB_ARRAY_LEN(vectors); i++)
+      if (vectors[i]) r->backend_ops->free(r->backend, vectors[i]);
+    r->x = r->xn = r->shared_y = r->y = r->w = r->ffn.gate = r->ffn.up = r->ffn.act = NULL;
     r->backend_ops->destroy(r->backend);
   }
   if (r->pool) tb_pool_destroy(r->pool);
@@ -253,6 +270,7 @@ void tb_run_close(tb_run *r) {
   tb_free_aligned(r->residency);
   tb_free_aligned(r->token_times);
   tb_free_aligned(r->layer_stats);
+  tb_free_aligned(r->token_counters);
   tb_free_aligned(r->pf_issues);
   tb_free_aligned(r->pf_reads);
   tb_free_aligned(r->warm);

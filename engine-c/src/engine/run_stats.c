@@ -65,4 +65,11 @@ int tb_run_layer_stats(const tb_run *r, double *out, int n) {
   return m < 0 ? 0 : m;
 }
 
+int tb_run_token_counters(const tb_run *r, double *out, int n) {
+  int64_t total = r->tokens_done * TB_TOKEN_COUNTER_COUNT;
+  int m = n < total ? n : (int)total;
+  if (m > 0) memcpy(out, r->token_counters, (size_t)m * sizeof *out);
+  return m < 0 ? 0 : m;
+}
+
 uint64_t tb_run_output_hash(const tb_run *r) { return r->hash; }

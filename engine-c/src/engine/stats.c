@@ -20,6 +20,12 @@ const char *const tb_layer_counter_names[TB_LAYER_COUNTER_COUNT] = {
 #undef TB_LAYER_NAME
 };
 
+const char *const tb_token_counter_names[TB_TOKEN_COUNTER_COUNT] = {
+#define TB_TOKEN_NAME(n) #n,
+  TB_TOKEN_COUNTERS(TB_TOKEN_NAME)
+#undef TB_TOKEN_NAME
+};
+
 const char *const tb_counter_help[TB_COUNTER_COUNT] = {
   [TB_C_tokens] = "tokens run",
   [TB_C_layers_run] = "token-layers run (tokens x layers)",
@@ -83,4 +89,8 @@ const char *const tb_counter_help[TB_COUNTER_COUNT] = {
   [TB_C_pin_load_s] = "wall time loading pins (at open for pin.file, after the window for pin.window), outside run_wall_s",
   [TB_C_dense_bytes_per_layer] = "bytes of one layer's resident dense matrices (one pass reads them once)",
   [TB_C_expert_record_bytes] = "bytes of one routed expert record",
+  [TB_C_expert_device_s] = "time a device backend (metal) was busy with the expert FFNs, from its GPU "
+                            "timestamps (overlapped mode: partly under wait_wall_s); 0 on cpu",
+  [TB_C_combine_device_s] = "time a device backend (metal) spent on the combine, from its GPU "
+                             "timestamps; inside combine_wall_s; 0 on cpu",
 };

@@ -29,7 +29,8 @@ extern const char *const tb_stage_names[TB_STAGE_COUNT];
   X(prefetch_issue_s) X(prefetch_wait_s) X(demand_queue_s) \
   X(cache_capacity_entries) X(cache_capacity_bytes) X(cache_peak_entries) \
   X(pinned_entries) X(pinned_bytes) X(pin_reads) X(pin_load_s) \
-  X(dense_bytes_per_layer) X(expert_record_bytes)
+  X(dense_bytes_per_layer) X(expert_record_bytes) \
+  X(expert_device_s) X(combine_device_s)
 
 enum {
 #define TB_COUNTER_ENUM(n) TB_C_##n,
@@ -50,5 +51,17 @@ enum {
   TB_LAYER_COUNTER_COUNT
 };
 extern const char *const tb_layer_counter_names[TB_LAYER_COUNTER_COUNT];
+
+/* Per-token counters: [tokens][TB_TOKEN_COUNTER_COUNT] — the token's expert requests and
+ * application-cache hits, and the application cache's occupied slots at the token's end (all
+ * caches together): warm-up and steady state of the cache, token by token. */
+#define TB_TOKEN_COUNTERS(X) X(requests) X(app_hits) X(resident_entries)
+enum {
+#define TB_TOKEN_ENUM(n) TB_T_##n,
+  TB_TOKEN_COUNTERS(TB_TOKEN_ENUM)
+#undef TB_TOKEN_ENUM
+  TB_TOKEN_COUNTER_COUNT
+};
+extern const char *const tb_token_counter_names[TB_TOKEN_COUNTER_COUNT];
 
 #endif

@@ -33,9 +33,7 @@ const tb_preset *tb_preset_find(const char *name) {
 }
 
 int64_t tb_qmatrix_bytes(int rows, int cols, int bits, int group) {
-  int64_t weights = (int64_t)rows * cols * bits / 8;
-  int64_t per_group = (int64_t)rows * (cols / group) * 2;   /* bf16 */
-  return weights + 2 * per_group;
+  return TB_MATRIX_BYTES((int64_t)rows, (int64_t)cols, (int64_t)bits, (int64_t)group);
 }
 
 static int bits_ok(int b) { return b == 2 || b == 4 || b == 8; }
@@ -60,16 +58,9 @@ int tb_geometry_validate(const tb_geometry *g) {
 }
 
 void tb_record_layout_of(const tb_geometry *g, int ffn, int bits, tb_record_layout *out) {
-  /* gate, up: ffn rows × hidden cols; down: hidden rows × ffn cols */
-  const int rows[3] = { ffn, ffn, g->hidden };
-  const int cols[3] = { g->hidden, g->hidden, ffn };
-  int64_t off = 0;
-  for (int m = 0; m < 3; m++) {
-    int64_t w = (int64_t)rows[m] * cols[m] * bits / 8;
-    int64_t s = (int64_t)rows[m] * (cols[m] / g->group) * 2;
-    out->part[3 * m + 0] = (tb_part){ off, w }; off += w;
-    out->part[3 * m + 1] = (tb_part){ off, s }; off += s;
-    out->part[3 * m + 2] = (tb_part){ off, s }; off += s;
-  }
-  out->size = off;
+  /* gate, up: ffn rows × hidden cols; down: hidden rows × ffn cols (record_parts.h) */
+  const int64_t h = g->hidden, f = ffn, b = bits, gr = g->group;
+  for (int p = 0; p < TB_PARTS; p++)
+    out->part[p] = (tb_part){ TB_PART_OFFSET(p, h, f, b, gr), TB_PART_BYTES(p, h, f, b, gr) };
+  out->size = TB_RECORD_BYTES(h, f, b, gr);
 }

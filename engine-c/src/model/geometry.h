@@ -5,6 +5,7 @@
 #define TB_GEOMETRY_H
 
 #include <stdint.h>
+#include "record_parts.h"   /* the part enum and size expressions, shared with the Metal shaders */
 
 typedef struct {
   int hidden;          /* elements: model width */
@@ -25,9 +26,6 @@ typedef struct {
   const char *source;  /* where the numbers come from */
 } tb_preset;
 
-/* The nine parts of a record, in file order. */
-enum { TB_GATE_W, TB_GATE_S, TB_GATE_B, TB_UP_W, TB_UP_S, TB_UP_B,
-       TB_DOWN_W, TB_DOWN_S, TB_DOWN_B, TB_PARTS };
 extern const char *const tb_part_names[TB_PARTS]; /* "gate.weight", "gate.scales", ... */
 
 typedef struct { int64_t offset, size; } tb_part;   /* bytes within the record */

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 #include "../cache/cache.h"
+#include "../prefetch/prefetch.h"
 #include "../routing/routing.h"
 #include "pagecache_model.h"
 
@@ -24,12 +25,26 @@ typedef struct {
   double page_cache_bytes;    /* page cache available to the model, application cache included */
   int64_t readahead_bytes;
   double active_fraction;     /* TB_PC_2Q */
+  /* Prefetch (prefetch.*), replayed as the engine runs it with prefetch.mode=deterministic:
+   * each prediction enters the cache after its position's lookups, before the next. NULL =
+   * none, unless a cell's policy alias implies a predictor. The page cache warms (no
+   * application cache) go through the page-cache model. */
+  const tb_predictor_ops *predictor;
+  int prefetch_depth;         /* positions (layers) ahead, >= 1 when predicting */
+  tb_prefetch_env prefetch_env;   /* what a predictor may need (replay: its trace) */
+  /* Pins (pin.*): the pin_top_n heaviest experts of pin_profile ([layers·experts]) before the
+   * first token, or, with pin_window > 0, of the requests of the first pin_window tokens once
+   * they have run. */
+  int pin_top_n, pin_window;
+  const double *pin_profile;
 } tb_sim_setup;
 
 /* One policy × capacity. Counts cover the tokens after warm-up. */
 typedef struct {
   const tb_policy_ops *policy;
   int entries;                /* asked: entries per cache (as cache.entries) */
+  const tb_predictor_ops *predictor;   /* a policy alias's predictor (prefetch = lru + temporal);
+                                          NULL = the setup's */
   /* ---- results ---- */
   int status;                 /* TB_OK, or the error that stopped this cell */
   char error[256];            /* its message (the worker thread's tb_last_error) */
@@ -43,9 +58,18 @@ typedef struct {
   double readahead_bytes;     /* device bytes beyond the records asked for */
   double pc_capacity_bytes;   /* capacity the page-cache model had */
   int64_t *layer_requests, *layer_hits;   /* [layers], caller-provided, or NULL */
+  /* prefetch, as the engine counts it (stats.h): predictions = resident + dropped + issued;
+   * issued = useful + wasted (nothing is late in a replay) */
+  int64_t prefetch_predictions, prefetch_resident, prefetch_dropped, prefetch_issued;
+  int64_t prefetch_useful, prefetch_wasted;
+  int64_t prefetch_reads;     /* reads of the issued predictions (fills and page-cache warms) */
+  double prefetch_page_cache_bytes, prefetch_device_bytes;
+  int64_t pinned;             /* pinned entries, all caches */
 } tb_sim_cell;
 
-/* Replays the routing through one cell on the calling thread; *cancel (may be NULL) is polled
+/* Replays the routing through one cell on the calling thread (its inputs — policy, entries,
+ * predictor and the layer arrays — stay; every result starts from zero: a new input field must
+ * be kept in tb_sim_replay's reset too); *cancel (may be NULL) is polled
  * once per token (→ TB_ERR_CANCELLED). */
 int tb_sim_replay(const tb_sim_setup *s, tb_sim_cell *cell, volatile int *cancel);
 

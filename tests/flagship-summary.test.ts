@@ -1,0 +1,101 @@
+// The published-comparison summary on a small stored result set built here: tok/s intervals
+// and their per-layer and full-model forms, the paired verdict, and the mechanism figures
+// derived from the engine's counters and the run environment.
+import { expect, test } from "bun:test";
+import { parsePublished } from "../harness/experiment/published.ts";
+import type { Comparison } from "../harness/experiment/schema.ts";
+import type { RunRecord } from "../harness/results/run-record.ts";
+import { publishedSummary } from "../harness/flagship/published-summary.ts";
+import { variantFigures } from "../harness/flagship/variant-figures.ts";
+
+const L = 4;
+const RECORD = 3_932_160;
+
+/** One ok run: `tokS` after warm-up; 100 tokens of 16 requests; byte sources as given. */
+function record(variant: string, repeat: number, tokS: number, o: { appHits: number; pageCacheRecords: number; deviceRecords: number; diskBytes: number; waitS: number; direct: string; policy: string }): RunRecord {
+  const requests = 1600;
+  const reads = requests - o.appHits;
+  return {
+    schema: 1, experiment: "lru-vs-nocache", status: "ok", startedAt: "", finishedAt: "",
+    run: { id: `${variant}#${repeat}`, index: 0, count: 10, variant, repeat: repeat - 1, specHash: "x" },
+    context: { git: { revision: null, dirty: null }, engineAbi: 1, bun: "", machine: {} as RunRecord["context"]["machine"] },
+    spec: {
+      variant, config: variant, label: variant, repeat, point: {},
+      model: { layers: L, presetLayers: 60 },
+      engine: { "io.direct": o.direct, "io.fadvise": "normal", "cache.policy": o.policy, "dense.passes": 0.5, "exec.mode": "serial" },
+    },
+    engine: {},
+    samples: {
+      tokenTimesS: [], layerStats: { names: [], rows: [] }, outputHash: null, config: null,
+      stats: {
+        tokens: 100, requests, app_hits: o.appHits, read_bytes: reads * RECORD, page_cache_bytes: o.pageCacheRecords * RECORD,
+        device_bytes: o.deviceRecords * RECORD, copy_s: 0.5, run_wall_s: 20, wait_wall_s: o.waitS,
+        prefetch_issued: o.policy === "none" ? 40 : 0, prefetch_useful: o.policy === "none" ? 30 : 0,
+        prefetch_read_bytes: o.policy === "none" ? 40 * RECORD : 0, prefetch_wasted_bytes: o.policy === "none" ? 10 * RECORD : 0,
+      },
+    },
+    derived: { tokS } as RunRecord["derived"],
+    environment: {
+      counters: { process: { deviceReadBytes: o.diskBytes }, vmstat: { pgscan_kswapd: 10, pgscan_direct: 5, pgsteal_kswapd: 8, pgsteal_direct: 2, workingset_refault_file: 3 } },
+      budget: { limitHits: 1 },
+      noise: { noisy: repeat === 1 },
+    } as unknown as RunRecord["environment"],
+  };
+}
+
+const lru = { appHits: 800, pageCacheRecords: 0, deviceRecords: 800, diskBytes: 800 * RECORD, waitS: 8, direct: "first-touch", policy: "lru" };
+const none = { appHits: 0, pageCacheRecords: 1200, deviceRecords: 400, diskBytes: 600 * RECORD, waitS: 9, direct: "off", policy: "none" };
+const LRU_TOKS = [4.0, 4.2, 3.9, 4.1, 4.0];
+const TRUST_CHANGE = [1.35, 1.4, 1.38, 1.36, 1.41];   // b / a per repeat
+const records = [1, 2, 3, 4, 5].flatMap((i) => [
+  record("lru-9.8GB+first-touch", i, LRU_TOKS[i - 1]!, lru),
+  record("trust-os", i, LRU_TOKS[i - 1]! * TRUST_CHANGE[i - 1]!, none),
+]);
+const compare: Comparison[] = [{ a: "lru-9.8GB+first-touch", b: "trust-os", metric: "tok_s", published: parsePublished("+38% (+32%..+40%)"), source: "paper" }];
+
+test("figures per variant: intervals, per-layer and full-model tok/s, byte sources, amplification", () => {
+  const [a, b] = variantFigures(records);
+  expect(a!.variant).toBe("lru-9.8GB+first-touch");
+  expect(a!.tokS.mean).toBeCloseTo(4.04, 10);
+  expect(a!.tokS.low!).toBeLessThan(4.04);
+  expect(a!.tokS.high!).toBeGreaterThan(4.04);
+  expect(a!.layerMs.mean).toBeCloseTo(1000 / (4.04 * L), 10);
+  expect(a!.layerMs.low!).toBeCloseTo(1000 / (a!.tokS.high! * L), 10);   // the interval flips with 1/x
+  expect(a!.fullModelTokS.mean).toBeCloseTo((4.04 * L) / 60, 10);
+  expect(a!.appHitRate).toBe(0.5);
+  expect(b!.appHitRate).toBe(0);
+  expect(b!.pageCacheHitRate).toBe(0.75);                                 // 1200 of 1600 records read
+  expect(b!.deviceMBPerToken).toBeCloseTo((400 * RECORD) / 100 / 1e6, 10);
+  expect(b!.readAmplification).toBeCloseTo(1.5, 10);                      // 600 records from disk for 400
+  expect(a!.readAmplification).toBeCloseTo(1, 10);
+  expect(b!.waitShare).toBeCloseTo(0.45, 10);
+  expect(b!.copyMsPerToken).toBeCloseTo(5, 10);                           // 0.5 s over 100 tokens
+  expect(b!.reclaim).toEqual({ scanned: 75, stolen: 50, refaults: 15, limitHits: 5 });
+  expect(b!.noisy).toBe(1);
+  expect(a!.prefetch).toBeNull();
+  expect(b!.prefetch!.useful / b!.prefetch!.issued).toBe(0.75);
+  expect(b!.prefetch!.wastedMBPerToken).toBeCloseTo((10 * RECORD) / 100 / 1e6, 10);
+});
+
+test("the summary prints the paired change, the published range and the verdict by DESIGN §6", () => {
+  const text = publishedSummary({ experiment: "lru-vs-nocache", records, compare, ioCeilingTokS: new Map([["trust-os", 11.2]]) }).join("\n");
+  expect(text).toMatch(/trust-os vs lru-9\.8GB\+first-touch: \+3[78]\.\d % \(95 % CI \+3\d\.\d % to \+4\d\.\d %\), 5 pairs; published \+38% \(\+32%\.\.\+40%\); verdict: reproduced/);
+  const trust = text.split("\n").find((l) => l.startsWith("trust-os "))!;
+  expect(trust).toContain(`11.20 (${((100 * LRU_TOKS.reduce((t, x, i) => t + x * TRUST_CHANGE[i]!, 0)) / 5 / 11.2).toFixed(1)} %)`);
+  expect(trust).toContain("off / normal / 0.5 / serial");
+  expect(text).toContain("trust-os waits on expert I/O for 45.0 % of its time at dense.passes 0.5: inside the 43 %–53 % target");
+  expect(text).toContain("trust-os page-cache hit rate 75.0 % beside the paper's 71 %");
+  expect(text).toContain("Noise: 2 of 10 runs flagged noisy");
+  expect(text).toContain(`trust-os prefetch: ${((200 * RECORD) / 500 / 1e6).toFixed(2)} MB per token read ahead, ${((50 * RECORD) / 500 / 1e6).toFixed(2)} MB of it never used; 150 of 200 prefetches useful (75.0 %)`);
+  expect(text).toContain("memory compressor");
+});
+
+test("a verdict on too wide an interval is inconclusive, and a wait share off target is called out", () => {
+  const wide = [1, 2, 3, 4, 5].flatMap((i) => [
+    record("lru-9.8GB+first-touch", i, 4, lru),
+    record("trust-os", i, 4 * [0.7, 1.9, 1.1, 1.6, 0.9][i - 1]!, { ...none, waitS: 4 }),
+  ]);
+  const text = publishedSummary({ experiment: "lru-vs-nocache", records: wide, compare }).join("\n");
+  expect(text).toContain("verdict: inconclusive");
+  expect(text).toContain("20.0 % of its time at dense.passes 0.5: OUTSIDE the 43 %–53 % target");
+});
