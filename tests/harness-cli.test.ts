@@ -122,12 +122,12 @@ describe("the command as typed", () => {
       expect(p.exitCode).toBe(0);
       expect(p.stdout.toString()).toContain("none#1  none     1       cache.policy=none, cache.entries=0");
     }
-  });
+  }, 60_000); // two Bun start-ups and a registry load: seconds on a loaded two-core machine
 
   test("an invalid file exits non-zero with its errors on stderr", () => {
     const p = Bun.spawnSync([bun, "harness/cli/experiment.ts", "--dry-run", "tests/fixtures/experiments/bad/k-exceeds-experts.yaml"], { cwd: root, stderr: "pipe" });
     expect(p.exitCode).toBe(EXIT_INVALID);
     expect(p.stdout.toString()).toBe("");
     expect(p.stderr.toString()).toContain("tests/fixtures/experiments/bad/k-exceeds-experts.yaml:6:6: workload.k: K = 20");
-  });
+  }, 60_000);
 });

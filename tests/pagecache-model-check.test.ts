@@ -32,12 +32,12 @@ test("measured page-cache hits beside the model's: close when the model fits, bo
   // resident.bin (33 MB) fits in the resident share, so the page cache share is the experts'.
   const run = (variant: string, pageCacheMiB: number, state: "cold" | "warm"): PlannedRun => ({
     id: `${variant}#0`, variant, repeat: 0, warmupTokens: 0, spec: { variant },
-    engine: { "model.dir": model.dir, "run.tokens": 24, "cache.policy": "none", "io.fadvise": "random" },
+    engine: { "model.dir": model.dir, "run.tokens": 20, "cache.policy": "none", "io.fadvise": "random" },
     budget: { enforce: "best-effort", pageCacheState: state, pageCacheBytes: pageCacheMiB * MiB, residentBytes: 40 * MiB, recordBytes: RECORD, layers: 2 } satisfies BudgetRequest,
   });
   const budgets = await openBudgets();
   const result = await runSweep({
-    experiment: "pc-check", runs: [run("fits", 160, "cold"), run("small", 40, "cold"), run("warm", 160, "warm")],
+    experiment: "pc-check", runs: [run("fits", 160, "cold"), run("small", 8, "cold"), run("warm", 160, "warm")],
     resultsRoot: join(dir, "results"), progress: quiet, handleSigint: false, budgets,
     context: { git: { revision: null, dirty: null }, engineAbi: null, bun: Bun.version, machine: machineContext(model.dir) },
   });

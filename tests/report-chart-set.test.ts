@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chartSet, type ChartGroup } from "../harness/charts/chart-configs.ts";
+import { sweepCharts } from "../harness/charts/sweep-chart.ts";
 import { renderPng } from "../harness/charts/render-png.ts";
 import { loadReportData } from "../harness/report/report-data.ts";
 import { renderReport } from "../harness/report/render-report.ts";
@@ -79,6 +80,21 @@ test("sweep lines: tok/s medians per value of the swept axis, with intervals fro
       expect(w.min).toBeLessThan(Math.min(...tokS)); // the 95 % interval of two values is wider than they are
       expect(w.max).toBeGreaterThan(Math.max(...tokS));
     }
+});
+
+test("along an axis of names the variants are grouped bars, with the same medians", () => {
+  const named = data.records.map((r) => {
+    const spec = r.spec as { point: Record<string, number> };
+    return { ...r, spec: { ...spec, point: { "io.fadvise": spec.point["io.threads"] === 1 ? "random" : "normal" } } };
+  });
+  const chart = sweepCharts(named).charts[0]!;
+  expect(chart.config.type).toBe("bar");
+  expect(chart.config.data.labels).toEqual(["normal", "random"]); // sorted by name
+  const lru = (chart.config.data.datasets as unknown as Ds[]).find((d) => d.label === "lru")!;
+  const at = (threads: number) => median(data.records.filter((r) => r.run.variant === `lru[io.threads=${threads}]`).map((r) => r.derived!.tokS!));
+  expect(lru.data).toEqual([at(4), at(1)]);
+  expect(datasets(group(groups, "sweep"))[0]!.data).toHaveLength(2);
+  expect(group(groups, "sweep").charts[0]!.config.type).toBe("line"); // io.threads is numeric
 });
 
 test("latency distribution: the cumulative curve runs from the fastest to the slowest measured token", () => {

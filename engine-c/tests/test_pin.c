@@ -71,6 +71,44 @@ TB_TEST(pin_place_inside_capacity_and_in_place) {
   tb_cache_destroy(c);
 }
 
+TB_TEST(pin_into_a_full_cache_of_every_policy) {
+  /* Each policy with storage, 6 slots over 24 keys: requests fill it and leave ghosts (ARC,
+   * S3-FIFO); then pins of a ghost key and of a key never seen must take a slot like a miss
+   * would (OPT included, which otherwise refuses keys it does not need soon), stay put under more
+   * requests, and leave the policy's own lists consistent (the run ends with every access
+   * answered and the budget kept). */
+  for (int p = 0; p < tb_policy_count; p++) {
+    const tb_policy_ops *ops = tb_policies[p];
+    if (ops->no_storage) continue;
+    tb_cache *c;
+    TB_CHECK_OK(tb_cache_create(&c, ops, 6, 24, 4096));
+    tb_rng rng;
+    tb_rng_seed(&rng, 3);
+    int64_t t = 0;
+    for (; t < 60; t++) {
+      tb_req q = { .key = (int32_t)(tb_rng_next(&rng) % 20), .token = t, .next_use = t + 1 + (int64_t)(tb_rng_next(&rng) % 9) };
+      q.expert = q.key;
+      int slot;
+      tb_cache_access(c, &q, &slot);
+      tb_cache_end_batch(c);
+    }
+    const int32_t pins[2] = { 23, 0 };   /* never seen; seen (resident, or a ghost by now) */
+    tb_pin_fill fills[2];
+    int n = tb_pin_place(&c, 1, 0, 24, pins, 2, fills);
+    TB_CHECK(n >= 1, "%s: pins placed: %d (%s)", ops->name, n, tb_last_error());
+    for (; t < 200; t++) {
+      tb_req q = { .key = (int32_t)(tb_rng_next(&rng) % 24), .token = t, .next_use = t + 1 + (int64_t)(tb_rng_next(&rng) % 9) };
+      q.expert = q.key;
+      int slot;
+      tb_cache_access(c, &q, &slot);
+      tb_cache_end_batch(c);
+    }
+    TB_CHECK(tb_cache_peek(c, 23) >= 0 && tb_cache_peek(c, 0) >= 0, "%s: pinned keys resident", ops->name);
+    TB_CHECK(c->pinned_slots == 2 && c->used <= 6 && c->hits + c->misses == c->requests, "%s: counters", ops->name);
+    tb_cache_destroy(c);
+  }
+}
+
 /* Requests of each key in the first `tokens` tokens of a run's routing. */
 static void count_requests(const tb_routing *rt, int tokens, double *w) {
   memset(w, 0, sizeof(double) * (size_t)rt->layers * rt->experts);

@@ -59,11 +59,13 @@ static void agree(const tb_config *c, const char *what) {
 TB_TEST(sim_prefetch_agrees_with_deterministic_runs) {
   const char *model = fx_make_model(tb_test_tmpdir());
   if (!model) return;
-  const char *predictors[] = { "temporal", "oracle" };
   const char *scopes[] = { "global", "per-layer" };
-  int checked = 0, prefetched = 0;
+  int checked = 0, prefetched = 0, predictors = 0;
   for (int p = 0; p < tb_policy_count; p++)
-    for (int pr = 0; pr < 2; pr++)
+    for (int pr = 0; pr < tb_predictor_count; pr++) {
+      /* every predictor of the registry that predicts from the routing alone */
+      if (strcmp(tb_predictors[pr]->name, "none") == 0 || tb_predictors[pr]->needs_trace) continue;
+      predictors += p == 0;
       for (int sc = 0; sc < 2; sc++)
         for (int depth = 1; depth <= 4; depth += 3) {
           tb_config c;
@@ -73,7 +75,7 @@ TB_TEST(sim_prefetch_agrees_with_deterministic_runs) {
           fx_set_str(&c, "cache.policy", tb_policies[p]->name);
           fx_set_int(&c, "cache.entries", sc ? 7 : 14);
           fx_set_str(&c, "cache.scope", scopes[sc]);
-          fx_set_str(&c, "prefetch.predictor", predictors[pr]);
+          fx_set_str(&c, "prefetch.predictor", tb_predictors[pr]->name);
           fx_set_int(&c, "prefetch.depth", depth);
           fx_set_str(&c, "prefetch.mode", "deterministic");
           if (depth == 4 && !tb_policies[p]->no_storage) {   /* and pins of a warm-up window */
@@ -81,12 +83,14 @@ TB_TEST(sim_prefetch_agrees_with_deterministic_runs) {
             fx_set_int(&c, "pin.window", 5);
           }
           char what[128];
-          snprintf(what, sizeof what, "%s %s %s depth %d", tb_policies[p]->name, predictors[pr], scopes[sc], depth);
+          snprintf(what, sizeof what, "%s %s %s depth %d", tb_policies[p]->name, tb_predictors[pr]->name,
+                   scopes[sc], depth);
           agree(&c, what);
           checked++;
           prefetched += !tb_policies[p]->no_storage;
         }
-  TB_CHECK(checked == tb_policy_count * 8 && prefetched > 0, "%d cases", checked);
+    }
+  TB_CHECK(predictors >= 2 && checked == tb_policy_count * predictors * 4 && prefetched > 0, "%d cases", checked);
 }
 
 TB_TEST(sim_prefetch_agrees_with_a_real_io_engine) {

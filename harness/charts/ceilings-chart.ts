@@ -5,7 +5,7 @@ import type { ChartConfiguration } from "chart.js";
 import type { VariantAnalysis } from "../theory/variant-analysis.ts";
 import { CEILING_SHORT, type CeilingId } from "../theory/ceilings.ts";
 import { median } from "../results/summary-stats.ts";
-import { backgroundPlugin, whiskersPlugin } from "./chart-plugins.ts";
+import { backgroundPlugin, whiskersPlugin, type WhiskerDataset } from "./chart-plugins.ts";
 import { base, COLORS, finite, wideSpan } from "./chart-style.ts";
 import type { ChartGroup } from "./chart-group.ts";
 
@@ -20,9 +20,9 @@ export function ceilingsChart(analyses: readonly VariantAnalysis[]): ChartGroup 
     return { ...group, charts: [], missing: analyses.length === 0 ? "no successful run to analyse" : "no ceiling could be computed: the profile snapshot has no device read bandwidth" };
 
   const observed = analyses.map((a) => (a.tokS.length ? median(a.tokS) : null));
-  const datasets: ChartConfiguration<"bar">["data"]["datasets"] = [
+  const datasets: (ChartConfiguration<"bar">["data"]["datasets"][number] & WhiskerDataset)[] = [
     { label: "observed", data: observed as number[], backgroundColor: COLORS.measured,
-      whiskers: analyses.map((a) => (a.tokS.length ? { min: Math.min(...a.tokS), max: Math.max(...a.tokS) } : null)) } as never,
+      whiskers: analyses.map((a) => (a.tokS.length ? { min: Math.min(...a.tokS), max: Math.max(...a.tokS) } : null)) },
     ...present.map((id) => ({ label: CEILING_SHORT[id], data: tokS(id) as number[], backgroundColor: COLORS.ceilings[id] })),
   ];
   const all = [...observed, ...present.flatMap(tokS), ...analyses.flatMap((a) => a.tokS)];

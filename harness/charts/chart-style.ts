@@ -16,11 +16,12 @@ export const COLORS = {
 };
 
 /** Distinct line colours, in order; OPT is drawn black and dashed elsewhere. */
-export const PALETTE = ["#2f6db5", "#d79b00", "#82b366", "#b85450", "#7e6bb0", "#6c8ebf", "#b5739d", "#8a8f98"];
+export const PALETTE = ["#2f6db5", "#d79b00", "#82b366", "#b85450", "#7e6bb0", "#6c8ebf", "#b5739d", "#8a8f98",
+  "#17becf", "#bcbd22", "#8c564b", "#e377c2", "#1b9e77", "#636363"];
 
 export const color = (i: number) => PALETTE[i % PALETTE.length]!;
 
-/** Dash patterns for lines beyond the palette, so no two of up to 24 lines look alike. */
+/** Dash patterns for lines beyond the palette, so no two of up to 42 lines look alike. */
 const DASHES = [[], [6, 3], [2, 2]];
 
 /** A legend of line samples (dash included) rather than filled boxes. */

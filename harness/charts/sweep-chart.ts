@@ -1,11 +1,13 @@
 // Sweep lines: tok/s against each swept axis, one line per variant (and per value of the other
 // axes), with the 95 % interval of the mean over repeats as whiskers (min–max below two runs).
+// Along an axis of names (io.fadvise: normal, random) the variants are grouped bars instead, so
+// that their intervals stand side by side rather than on top of each other.
 
 import type { ChartConfiguration } from "chart.js";
 import type { RunRecord } from "../results/run-record.ts";
 import { ci95, median } from "../results/summary-stats.ts";
 import { backgroundPlugin, whiskersPlugin } from "./chart-plugins.ts";
-import { base, LINE_LEGEND, lineStyle, sizeFor } from "./chart-style.ts";
+import { base, color, LINE_LEGEND, lineStyle, sizeFor } from "./chart-style.ts";
 import type { ChartGroup, ChartSpec } from "./chart-group.ts";
 
 type Value = string | number | boolean;
@@ -33,10 +35,12 @@ function axisChart(records: readonly RunRecord[], axis: string): ChartSpec {
     return [specOf(r).variant ?? r.run.variant, ...others].join(" ");
   };
   const lines = [...new Set(ok.map(lineOf))];
+  const numeric = xs.every((x) => typeof x === "number");
   const datasets = lines.map((line, i) => {
     const at = xs.map((x) => ok.filter((r) => lineOf(r) === line && specOf(r).point![axis] === x).map((r) => r.derived!.tokS!));
     return {
-      label: line, ...lineStyle(i), borderWidth: 2, pointRadius: 4, spanGaps: true,
+      label: line,
+      ...(numeric ? { ...lineStyle(i), borderWidth: 2, pointRadius: 4, spanGaps: true } : { backgroundColor: color(i) }),
       data: at.map((v) => (v.length ? median(v) : null)) as number[],
       whiskers: at.map((v) => {
         const ci = ci95(v);
@@ -46,10 +50,10 @@ function axisChart(records: readonly RunRecord[], axis: string): ChartSpec {
   });
   const tops = datasets.flatMap((d) => d.whiskers.map((w) => w?.max ?? 0));
   const o = base(`tok/s against ${axis} (median; whiskers: 95 % interval of the mean, min–max below two repeats)`, "tokens / s");
-  const config: ChartConfiguration<"line"> = {
-    type: "line",
+  const config: ChartConfiguration<"line" | "bar"> = {
+    type: numeric ? "line" : "bar",
     data: { labels: xs.map(String), datasets },
-    options: { ...o, plugins: { ...o.plugins, legend: LINE_LEGEND }, scales: { x: { title: { display: true, text: axis } }, y: { ...o.scales.y, suggestedMax: Math.max(0, ...tops) } } },
+    options: { ...o, plugins: { ...o.plugins, ...(numeric ? { legend: LINE_LEGEND } : {}) }, scales: { x: { title: { display: true, text: axis } }, y: { ...o.scales.y, suggestedMax: Math.max(0, ...tops) } } },
     plugins: [backgroundPlugin, whiskersPlugin],
   };
   return { id: `sweep-${slug(axis)}`, title: `tok/s against ${axis}`, config: config as never, size: sizeFor(lines.length) };
@@ -57,7 +61,7 @@ function axisChart(records: readonly RunRecord[], axis: string): ChartSpec {
 
 export function sweepCharts(records: readonly RunRecord[]): ChartGroup {
   const group = { id: "sweep", title: "tok/s along the swept axes",
-    caption: "For every axis the experiment sweeps: median tok/s per variant at each value, whiskers the 95 % interval of the mean over repeats (min–max where fewer than two repeats ran)." };
+    caption: "For every axis the experiment sweeps: median tok/s per variant at each value — lines along a numeric axis, grouped bars along one of names — with whiskers the 95 % interval of the mean over repeats (min–max where fewer than two repeats ran)." };
   const axes = sweptAxes(records);
   if (axes.length === 0) return { ...group, charts: [], missing: "this experiment sweeps no axis (its configurations are named variants only)" };
   const drawn = axes.filter((a) => a.values > 1);

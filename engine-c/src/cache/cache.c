@@ -134,11 +134,16 @@ int tb_cache_pin(tb_cache *c, const tb_req *r, int *slot_out) {
   int slot = c->map[r->key];
   int rc = TB_CACHE_HIT;
   if (slot < 0) {
-    slot = take_slot(c, r);
+    tb_req q = *r;
+    q.pin = 1;
+    /* the policy's ghost bookkeeping and victim choice start in on_miss, as for a miss;
+     * a pin is admitted whatever it answers */
+    if (c->ops->on_miss) c->ops->on_miss(c->pstate, c, &q);
+    slot = take_slot(c, &q);
     if (slot < 0)
       return tb_fail(TB_ERR_ARG, "cache: cannot pin layer %d expert %d: all %d slots pinned or busy",
-                     r->layer, r->expert, c->capacity);
-    if (c->ops->on_insert) c->ops->on_insert(c->pstate, c, slot, r);
+                     q.layer, q.expert, c->capacity);
+    if (c->ops->on_insert) c->ops->on_insert(c->pstate, c, slot, &q);
     rc = TB_CACHE_MISS_FILL;
   }
   if (!c->slots[slot].pinned) {

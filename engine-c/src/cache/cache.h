@@ -18,6 +18,7 @@ typedef struct {
   int64_t token;           /* token index */
   int64_t next_use;        /* token index of this expert's next request after this one */
   int prefetch;            /* 1: a prefetcher's insertion (tb_cache_prefetch), not demand */
+  int pin;                 /* 1: a pin's insertion (tb_cache_pin): admitted whatever on_miss says */
 } tb_req;
 
 enum { TB_SLOT_FREE = 0, TB_SLOT_FILLING = 1, TB_SLOT_READY = 2 };
@@ -103,7 +104,9 @@ void tb_cache_end_batch(tb_cache *c);
 /* Look without counting or changing recency. */
 int tb_cache_peek(const tb_cache *c, int32_t key);
 /* Insert and pin (profile pins); counts inside capacity. Not a request: request counters are
- * unchanged. A key already resident is pinned in place. Returns TB_CACHE_MISS_FILL (slot left
+ * unchanged. A key already resident is pinned in place; any other is inserted as a miss would
+ * be (on_miss for ghost bookkeeping, with r->pin set and its answer overridden, then victim
+ * and on_insert). Returns TB_CACHE_MISS_FILL (slot left
  * FILLING for the caller to fill), TB_CACHE_HIT (already resident) or TB_ERR_ARG when no
  * slot can be had (every slot pinned). */
 int tb_cache_pin(tb_cache *c, const tb_req *r, int *slot_out);

@@ -133,7 +133,7 @@ static int opt_on_miss(void *st, tb_cache *c, const tb_req *r) {
   int v = farthest_evictable(s, c);
   if (v < 0) return 1;                 /* nothing evictable: the template bypasses */
   int64_t when = next_token(r);
-  if (when > s->when[v] || (when == s->when[v] && r->layer >= s->layer[v])) return 0;
+  if (!r->pin && (when > s->when[v] || (when == s->when[v] && r->layer >= s->layer[v]))) return 0;
   s->victim = v;
   return 1;
 }
