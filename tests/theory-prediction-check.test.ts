@@ -8,6 +8,7 @@ import type { StoredPredictions } from "../harness/theory/predict-plan.ts";
 import { machineRates } from "../harness/theory/profile-rates.ts";
 import { analyseResults } from "../harness/theory/variant-analysis.ts";
 import type { Prediction } from "../harness/theory/what-if.ts";
+import type { RunSetup } from "../harness/theory/run-setup.ts";
 import { profileOf, syntheticRecord, type SyntheticRun } from "./theory-fixtures.ts";
 
 const REC = 4e6;
@@ -23,8 +24,12 @@ const records = [
   syntheticRecord({ ...base, variant: "b", wallMs: { wait: 32, dense: 10 }, cpuMs: { dense: 5 }, tokS: 20, environment: { counters: { runnable: { mean: 6 } } } }),
 ];
 
+const SETUP: RunSetup = {
+  preset: "test", layers: 4, k: 4, recordBytes: REC, bits: 4, denseBits: 4, denseBytesPerLayer: 0, densePasses: 1, sharedBytesPerLayer: 0,
+  exec: "serial", ioEngine: "pread", ioThreads: 4, queueDepth: 1, chunkBytes: 0, direct: "off", computeThreads: 1, backend: "cpu", cores: 2,
+};
 const prediction = (config: string, tokS: number | null): Prediction & { config: string; notes: string[] } => ({
-  config, label: config, tokS, timeS: tokS && 1 / tokS, layer: null, basis: { io: null, compute: null }, missing: tokS ? [] : ["a gap"], sources: [], notes: [],
+  config, label: config, setup: SETUP, tokS, timeS: tokS && 1 / tokS, layer: null, basis: { io: null, compute: null }, missing: tokS ? [] : ["a gap"], sources: [], notes: [],
   traffic: { requested: 64e6, appCache: 0, pageCache: 0, device: 64e6, directDevice: 0, readahead: 0, prefetchDevice: 0 },
 });
 const stored: StoredPredictions = {
@@ -34,7 +39,7 @@ const stored: StoredPredictions = {
 };
 
 describe("checkPredictions", () => {
-  const c = checkPredictions(stored, analyseResults(records, profile), machineRates(profile));
+  const c = checkPredictions(stored, analyseResults(records, profile));
   const [a, b, none] = c.rows;
 
   test("the error is against the median over repeats, whose spread is shown", () => {
@@ -65,4 +70,12 @@ describe("checkPredictions", () => {
 test("the device at the sweep's start beside the profile's figure for the same reads", () => {
   const m = (mode: string, parallelism: number, value: number) => ({ what: "device_read", params: { recordBytes: REC, parallelism, mode }, value, unit: "GB/s", samples: [value], tool: "quick", measuredAt: "" });
   expect(deviceAtSweep([m("direct", 4, 1.1), m("buffered-warm", 4, 9)], machineRates(profile))).toEqual([{ what: "direct, 4 in flight", profileGbps: 2, sweepGbps: 1.1 }]);
+});
+
+test("re-predicted with the device reads timed before the sweep in place of the profile's", () => {
+  const m = (mode: string, value: number) => ({ what: "device_read", params: { recordBytes: REC, parallelism: 4, mode }, value, unit: "GB/s", samples: [value], tool: "quick", measuredAt: "" });
+  const c = checkPredictions(stored, analyseResults(records, profile), undefined, [m("direct", 1), m("buffered-cold", 1)]);
+  // 64 MB at 1 GB/s instead of 2, and 8 ms of expert compute: 72 ms per token
+  expect(c.rows[0]!.atSweepDevice!).toBeCloseTo(1 / 0.072, 9);
+  expect(c.medianAbsSweepDeviceError!).toBeCloseTo(Math.abs(1 / 0.072 / 25 - 1) / 2 + Math.abs(1 / 0.072 / 20 - 1) / 2, 9);
 });

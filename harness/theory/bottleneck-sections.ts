@@ -27,7 +27,7 @@ export function bottleneckSections(o: {
   const results = compareRuns(o.records, o.compare);
   const byConfig = new Map(analyses.map((a) => [a.variant, a.decomposition]));
   const predicted = o.predictions
-    ? predictionSection(o.predictions, checkPredictions(o.predictions, analyses, machineRates(o.predictions.profile)), deviceAtSweep(o.sweepStartReads ?? [], machineRates(o.predictions.profile)))
+    ? predictionSection(o.predictions, checkPredictions(o.predictions, analyses, undefined, o.sweepStartReads), deviceAtSweep(o.sweepStartReads ?? [], machineRates(o.predictions.profile)))
     : [];
   return [...gapSection(analyses), ...compareSection(results, (c) => byConfig.get(c) ?? null), ...predicted];
 }

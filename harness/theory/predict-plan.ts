@@ -69,7 +69,7 @@ export async function predictPlan(plan: Plan, o: {
       const setup = m ? { ...own, backend: m.backend, computeThreads: m.computeThreads, layers: m.fullModel ? spec.model.presetLayers : own.layers } : own;
       if (!cell || !result || cell.status < 0) {
         const why = cell?.error ?? point.note ?? `${point.policy} is not a policy the simulator replays`;
-        out.push({ config: point.config, label: point.config, tokS: null, timeS: null, layer: null, traffic: emptyTraffic(), basis: { io: null, compute: null }, missing: [why], sources: [], notes });
+        out.push({ config: point.config, label: point.config, setup, tokS: null, timeS: null, layer: null, traffic: emptyTraffic(), basis: { io: null, compute: null }, missing: [why], sources: [], notes });
         continue;
       }
       // Bytes per token scale with the layers predicted for (the simulator ran the scale model's).

@@ -5,8 +5,8 @@
 import { median } from "../results/summary-stats.ts";
 import type { StatedDense } from "./model-inputs.ts";
 import type { StoredPredictions } from "./predict-plan.ts";
-import type { MachineRates } from "./profile-rates.ts";
-import type { Measurement } from "../probe/machine-profile.ts";
+import { machineRates, type MachineRates } from "./profile-rates.ts";
+import { upsertMeasurements, type Measurement } from "../probe/machine-profile.ts";
 import { sourceMix } from "./traffic.ts";
 import type { VariantAnalysis } from "./variant-analysis.ts";
 import { predict } from "./what-if.ts";
@@ -22,6 +22,7 @@ export interface PredictionRow {
   uncontended: number | null;
   uncontendedError: number | null;
   atMeasuredSources: number | null; // the time model on the measured bytes by source (diagnostic)
+  atSweepDevice: number | null;     // the prediction with the device reads timed before the sweep
   deviceShare: { predicted: number; measured: number | null }; // of routed bytes
   missing: string[];
 }
@@ -30,10 +31,16 @@ export interface PredictionCheck {
   rows: PredictionRow[];
   medianAbsError: number | null;
   medianAbsUncontendedError: number | null;
+  medianAbsSweepDeviceError: number | null; // the re-prediction at the sweep's device figures
   compared: number;                 // rows with both a prediction and a measurement
 }
 
-export function checkPredictions(p: StoredPredictions, analyses: readonly VariantAnalysis[], rates: MachineRates, statedDense?: StatedDense): PredictionCheck {
+/** `sweepReads`: the device reads the quick probe timed right before the sweep; they replace
+ * the profile's figures for the same reads in a second prediction (still nothing measured on
+ * the configurations themselves). */
+export function checkPredictions(p: StoredPredictions, analyses: readonly VariantAnalysis[], statedDense?: StatedDense, sweepReads: readonly Measurement[] = []): PredictionCheck {
+  const rates = machineRates(p.profile);
+  const atSweep = sweepReads.length && p.profile ? machineRates(upsertMeasurements(p.profile, sweepReads)) : null;
   const rows = p.predictions.map((x): PredictionRow => {
     const a = analyses.find((v) => v.variant === x.config);
     const measured = a?.observation.tokS ?? null;
@@ -49,6 +56,7 @@ export function checkPredictions(p: StoredPredictions, analyses: readonly Varian
       uncontended,
       uncontendedError: x.tokS !== null && uncontended ? x.tokS / uncontended - 1 : null,
       atMeasuredSources: diag,
+      atSweepDevice: atSweep && x.tokS !== null ? predict({ label: x.config, setup: x.setup, traffic: x.traffic, rates: atSweep, statedDense }).tokS : null,
       deviceShare: { predicted: sourceMix(x.traffic).device, measured: a ? sourceMix(a.observation.traffic).device : null },
       missing: x.missing,
     };
@@ -56,7 +64,9 @@ export function checkPredictions(p: StoredPredictions, analyses: readonly Varian
   const abs = (f: (r: PredictionRow) => number | null) => rows.flatMap((r) => (f(r) === null ? [] : [Math.abs(f(r)!)]));
   const errors = abs((r) => r.error);
   const calm = abs((r) => r.uncontendedError);
-  return { rows, medianAbsError: errors.length ? median(errors) : null, medianAbsUncontendedError: calm.length ? median(calm) : null, compared: errors.length };
+  const sweep = abs((r) => (r.atSweepDevice !== null && r.measured ? r.atSweepDevice / r.measured - 1 : null));
+  const med = (xs: number[]) => (xs.length ? median(xs) : null);
+  return { rows, medianAbsError: med(errors), medianAbsUncontendedError: med(calm), medianAbsSweepDeviceError: med(sweep), compared: errors.length };
 }
 
 /** The device as the sweep found it: each read the quick probe timed right before the sweep
