@@ -1,15 +1,6 @@
-/* bench_io.c — sustained read bandwidth of one I/O engine over the whole expert records of the
- * given layer files, P reads in flight and no barriers (a read is submitted as soon as one is
- * reaped): the probe's device and page-cache figures and tierbench's side of the fio comparison.
- * Prints one JSON object per line on stdout: the settings, bytes, seconds, GB/s, and the bytes
- * the kernel fetched from storage meanwhile (/proc/self/io read_bytes).
- *   build/bench/bench_io --record BYTES [--engine pread] [--parallel 4] [--chunk 0]
- *       [--mode direct|buffered-cold|buffered-warm] [--fadvise random] [--seconds 1]
- *       [--max-bytes N] [--span BYTES] [--samples 1] [--seed 1] [--in-place] FILE...
- * Cold modes read each record at most once per sample (a re-read would hit the page cache) and
- * drop the files' pages before each sample; buffered-warm reads every file once first, untimed,
- * then cycles through the records. Record order is a seeded shuffle over all files; --span keeps
- * the records within the first BYTES of each file (a page-cache figure needs no more). */
+/* bench_io.c — sustained read bandwidth of one I/O engine over the expert records of layer files,
+ * P reads in flight and no barriers: the probe's device and page-cache figures and tierbench's
+ * side of the fio comparison. One JSON object per sample on stdout (usage: --help). */
 #define _GNU_SOURCE
 #include "../src/io/io.h"
 #include "../src/util/common.h"
@@ -39,6 +30,11 @@ typedef struct {
   int64_t sizes[MAX_FILES];
 } options;
 
+/* Cold modes read each record at most once per sample (a re-read would hit the page cache) and
+ * drop the files' pages before each sample; buffered-warm reads the files once, untimed, then
+ * cycles through the records. Record order is a seeded shuffle over all files; --span keeps the
+ * records within the first BYTES of each file (a page-cache figure needs no more). Each sample
+ * also gives the bytes the kernel fetched from storage meanwhile (/proc/self/io read_bytes). */
 static int usage(const char *argv0, const char *why) {
   fprintf(stderr, "%s\nusage: %s --record BYTES [--engine pread] [--parallel 4] [--chunk 0] "
           "[--mode direct|buffered-cold|buffered-warm] [--fadvise normal|random|sequential] "
@@ -53,6 +49,7 @@ static int parse(options *o, int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
     if (strcmp(a, "--in-place") == 0) { o->in_place = 1; continue; }
+    if (strcmp(a, "--help") == 0) return usage(argv[0], "bench_io: read bandwidth of an I/O engine");
     if (a[0] == '-' && !v) return usage(argv[0], "missing value");
     if (strcmp(a, "--engine") == 0) o->engine = v;
     else if (strcmp(a, "--mode") == 0) o->mode = v;
@@ -221,6 +218,7 @@ int main(int argc, char **argv) {
   if (!direct && strcmp(o.mode, "buffered-warm") == 0) read_files(&o);
 
   tb_io *io = NULL;
+  /* thread engines have at most TB_IO_MAX_THREADS workers: more reads than that wait in queue */
   tb_io_config cfg = { .threads = o.parallel < TB_IO_MAX_THREADS ? o.parallel : TB_IO_MAX_THREADS,
                        .queue_depth = o.parallel, .chunk = o.chunk, .fadvise = fadvise };
   if (tb_io_open(o.engine, &cfg, &io) < 0) { fprintf(stderr, "%s\n", tb_error_message()); return 1; }

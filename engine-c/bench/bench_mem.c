@@ -1,9 +1,6 @@
-/* bench_mem.c — memory bandwidth for the probe: copy (memcpy, bytes copied per second: each
- * byte read once and written once) and read (every 8-byte word loaded and summed) over buffers
- * far larger than the last-level cache, split across T threads that start together. Prints one
- * JSON object per (op, threads, sample) on stdout.
- *   build/bench/bench_mem [--mib 256] [--samples 5] [--threads 1,2,4]
- * Default threads: 1 and every online CPU. */
+/* bench_mem.c — memory bandwidth for the probe: copy (memcpy; bytes copied per second) and read
+ * (every 8-byte word loaded and summed) over buffers far beyond the last-level cache, T threads.
+ *   build/bench/bench_mem [--mib 256] [--samples 5] [--threads 1,2] → one JSON line per sample */
 #define _GNU_SOURCE
 #include "../src/util/common.h"
 #include <pthread.h>
@@ -76,7 +73,7 @@ int main(int argc, char **argv) {
       return 2;
     }
   }
-  if (n_threads == 0) {
+  if (n_threads == 0) {   /* default: 1 and every online CPU */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     thread_set[n_threads++] = 1;
     if (cpus > 1) thread_set[n_threads++] = (int)(cpus < MAX_THREADS ? cpus : MAX_THREADS);

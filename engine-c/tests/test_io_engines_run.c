@@ -1,8 +1,6 @@
-/* test_io_engines_run.c — the runtime's rules hold whatever io.engine moves the bytes: the
- * output hash equals the pread pool's (cold and warm, serial and overlapped, chunked, through an
- * application cache, direct); per-read sources are attributed the same way; no demand read is
- * issued before its routing release; and mmap-zerocopy really computes on resident records in
- * place. */
+/* test_io_engines_run.c — the runtime's rules hold whatever io.engine moves the bytes: the output
+ * hash equals the pread pool's, reads are attributed to their source, no demand read precedes its
+ * routing release, and mmap-zerocopy really computes on resident records in place. */
 #define _GNU_SOURCE
 #include "tb_test.h"
 #include "test_io_util.h"

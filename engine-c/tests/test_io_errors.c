@@ -1,7 +1,6 @@
-/* test_io_errors.c — failed reads, for every engine that moves bytes: end of file before
- * offset + size, a bad descriptor and a directory each come back as TB_ERR_IO with a message
- * naming path, offset and errno; bad requests and bad configurations are refused up front with
- * what would be valid. */
+/* test_io_errors.c — failed reads, for every engine that moves bytes: end of file, a bad
+ * descriptor and a directory each come back as TB_ERR_IO naming path, offset and errno; bad
+ * requests and configurations are refused up front with what would be valid. */
 #define _GNU_SOURCE
 #include "tb_test.h"
 #include "test_io_util.h"

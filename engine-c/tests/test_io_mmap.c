@@ -1,8 +1,6 @@
-/* test_io_mmap.c — what is particular to the mmap engines: `mmap` refuses direct reads, brings
- * cold pages in through faults with readahead per io.fadvise; `mmap-zerocopy` hands back a wholly
- * resident record in place (only where the caller allows it) and preads everything else; both
- * follow a descriptor that comes to name another file. Bytes, errors and demand priority are
- * checked with the other engines (test_io_bytes/errors/priority). */
+/* test_io_mmap.c — what is particular to the mmap engines: mmap refuses direct reads and faults
+ * cold pages in with readahead per io.fadvise; mmap-zerocopy uses wholly resident records in place
+ * only where allowed and preads the rest; both follow a descriptor reused for another file. */
 #define _GNU_SOURCE
 #include "tb_test.h"
 #include "test_io_util.h"

@@ -1,8 +1,6 @@
-/* test_io_priority.c — demand reads go ahead of queued prefetch reads, for every engine that
- * moves bytes. One worker (one ring slot) is kept busy with a large read while prefetch reads
- * and then a demand read are queued behind it; the demand read must finish before every
- * prefetch read that was still waiting. A trial in which the worker got ahead of the submitting
- * thread proves nothing and is repeated. */
+/* test_io_priority.c — demand reads go ahead of queued prefetch reads, for every engine that moves
+ * bytes: one worker (or ring slot) kept busy by a large read while prefetch and demand reads queue
+ * behind it. A trial where the worker outran the submitting thread proves nothing: repeated. */
 #define _GNU_SOURCE
 #include "tb_test.h"
 #include "test_io_util.h"

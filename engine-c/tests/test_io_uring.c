@@ -1,7 +1,6 @@
-/* test_io_uring.c — what is particular to the io_uring engine: it is available exactly when
- * built with liburing on a kernel that allows it (and otherwise refuses to open, saying why);
- * no more than io.queue_depth pieces enter the kernel; destroy waits for them. Its bytes,
- * errors and demand priority are checked with the other engines (test_io_bytes/errors/priority). */
+/* test_io_uring.c — what is particular to io_uring: available exactly when built with liburing on
+ * a kernel that allows it (else it refuses to open, saying why); at most io.queue_depth pieces in
+ * the kernel; destroy waits for them. Bytes, errors, priority: the shared test_io_*.c. */
 #define _GNU_SOURCE
 #include "tb_test.h"
 #include "test_io_util.h"

@@ -12,6 +12,7 @@ import { bottleneckSections } from "../theory/bottleneck-sections.ts";
 import { FLASH_MOE_GAP_DOC, flashMoeGapReport } from "../theory/flash-moe-gap.ts";
 import { presetDenseBits } from "../theory/preset-dense-bits.ts";
 import { readPredictions } from "../theory/predict-plan.ts";
+import { sweepStartReads } from "../theory/stored-inputs.ts";
 
 function resolveDir(arg: string): string {
   if (existsSync(join(arg, RUNS_JSONL))) return arg;
@@ -37,7 +38,7 @@ try {
     const snapshot = join(dir, PROFILE_SNAPSHOT);
     const profile = existsSync(snapshot) ? (JSON.parse(readFileSync(snapshot, "utf8")) as MachineProfile) : null;
     const { records } = readRecords(join(dir, RUNS_JSONL));
-    const lines = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir) });
+    const lines = bottleneckSections({ records, profile, compare: readSweepManifest(dir)?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir), sweepStartReads: sweepStartReads(dir) });
     console.log([`# ${readSweepManifest(dir)?.experiment ?? dir}: bottlenecks`, "", ...lines].join("\n"));
   }
 } catch (err) {

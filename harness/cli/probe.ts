@@ -1,7 +1,6 @@
-// `bun run probe` — measure this machine's ceilings into its machine profile (device reads by
-// record size and parallelism, direct and buffered-cold, on model files; page-cache reads;
-// memory copy and read; kernels per bit width and threads). Cached per machine: run again, it
-// prints the profile it already has; --refresh measures again.
+// `bun run probe` — measure this machine's ceilings (device, page-cache, memory and kernel
+// figures) into its machine profile. Cached per machine: run again, it prints the profile it
+// has; --refresh measures again.
 
 import { defineCommand, runMain } from "citty";
 import { defaultProfilePath } from "../probe/machine-profile.ts";

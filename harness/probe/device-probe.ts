@@ -1,8 +1,6 @@
-// Device and page-cache read bandwidth on the model's own layer files, through the engine's
-// pread pool (bench_io): device reads direct (O_DIRECT) and buffered-cold (pages dropped before
-// each sample, posix_fadvise RANDOM so that nothing beyond the record is read), page-cache reads
-// from a warm span of the files. Each figure is the median of its samples, with how many device
-// bytes each requested byte cost.
+// Device and page-cache read bandwidth on the model's own layer files through the pread pool
+// (bench_io): direct, buffered-cold (dropped pages, fadvise RANDOM) and warm; each figure the
+// median of its samples, with the device bytes each requested byte cost.
 
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";

@@ -1,8 +1,6 @@
-// The full machine probe behind `bun run probe`: device reads (direct and buffered-cold) and
-// page-cache reads on model files of each expert record size, memory copy and read bandwidth,
-// kernel throughput per bit width and threads — written into the machine profile with the plan
-// it completed. Cached per machine: a profile that already completed the same plan on the same
-// machine is returned as it is unless `refresh`.
+// The full machine probe behind `bun run probe`: device, page-cache, memory and kernel figures
+// written into the machine profile with the plan it completed. Cached per machine: a profile that
+// completed the same plan on the same machine is returned as it is unless `refresh`.
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

@@ -1,7 +1,6 @@
-// The machine profile: one JSON file per machine (data/profile/<hostname>.json) holding machine
-// facts and measured ceilings. The quick probe writes device reads; the full probe adds the
-// rest (page cache, memory, kernels) into the same list, keyed by what + params. Hand-written
-// profiles of other machines (profiles/*.json) use the same format, every figure with a source.
+// The machine profile: one JSON file per machine (data/profile/<hostname>.json) of machine facts
+// and ceilings keyed by what + params — device reads from the quick probe, the rest from the full
+// probe; hand-written profiles of other machines (profiles/*.json) share it, with sources.
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

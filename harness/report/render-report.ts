@@ -15,6 +15,8 @@ import { chartJsSource } from "./html/chart-js-source.ts";
 import { bottleneckSections } from "../theory/bottleneck-sections.ts";
 import { presetDenseBits } from "../theory/preset-dense-bits.ts";
 import { readPredictions } from "../theory/predict-plan.ts";
+import { sweepStartReads } from "../theory/stored-inputs.ts";
+import { engineRankingSection } from "./engine-ranking.ts";
 import { environmentSections } from "../budget/environment-section.ts";
 
 export const REPORT_FILE = "report.md";
@@ -43,7 +45,10 @@ export async function renderReport(dir: string): Promise<{ report: string; html:
   const report = join(dir, REPORT_FILE);
   const probe = (profile?.measurements ?? []).filter((m) => m.what === "device_read");
   const planned = manifest?.specHashes.length ?? null;
-  const sections = bottleneckSections({ records, profile, compare: manifest?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir) });
+  const sections = [
+    ...engineRankingSection(records),
+    ...bottleneckSections({ records, profile, compare: manifest?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir), sweepStartReads: sweepStartReads(dir) }),
+  ];
   sections.push(...environmentSections(dir, records)); // budgets, page cache, noise, drift (harness/budget)
   // the stage chart already stands under the stage table
   const markdown = reportMarkdown({ dir, summary, records, planned, charts, probe, sections, groups: groups.filter((g) => g.id !== "stages") });

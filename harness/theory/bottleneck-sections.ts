@@ -10,7 +10,8 @@ import { compareSection } from "../compare/compare-section.ts";
 import { gapSection } from "./gap-section.ts";
 import { analyseResults } from "./variant-analysis.ts";
 import type { StoredPredictions } from "./predict-plan.ts";
-import { checkPredictions } from "./prediction-check.ts";
+import { checkPredictions, deviceAtSweep } from "./prediction-check.ts";
+import type { Measurement } from "../probe/machine-profile.ts";
 import { predictionSection } from "./prediction-section.ts";
 import { machineRates } from "./profile-rates.ts";
 
@@ -20,10 +21,13 @@ export function bottleneckSections(o: {
   compare: readonly Comparison[];
   denseBitsOf?: (preset: string) => number | null;
   predictions?: StoredPredictions | null;
+  sweepStartReads?: Measurement[];   // the device reads timed right before the sweep (drift.jsonl)
 }): string[] {
   const analyses = analyseResults(o.records, o.profile, o.denseBitsOf);
   const results = compareRuns(o.records, o.compare);
   const byConfig = new Map(analyses.map((a) => [a.variant, a.decomposition]));
-  const predicted = o.predictions ? predictionSection(o.predictions, checkPredictions(o.predictions, analyses, machineRates(o.profile))) : [];
+  const predicted = o.predictions
+    ? predictionSection(o.predictions, checkPredictions(o.predictions, analyses, undefined, o.sweepStartReads), deviceAtSweep(o.sweepStartReads ?? [], machineRates(o.predictions.profile)))
+    : [];
   return [...gapSection(analyses), ...compareSection(results, (c) => byConfig.get(c) ?? null), ...predicted];
 }

@@ -24,7 +24,7 @@ export interface StoredPredictions {
   kind: "predictions";
   experiment: string;
   createdAt: string;            // ISO 8601: written before the runs it predicts, or not
-  profile: { hostname: string; measurements: number; newestFigure: string | null }; // measuredAt of its newest figure
+  profile: MachineProfile | null; // the figures the predictions rest on, kept with them
   simulator: { pagecache: string; readaheadBytes: number; activeFraction: number };
   predictions: (Prediction & { config: string; notes: string[] })[];
 }
@@ -69,7 +69,7 @@ export async function predictPlan(plan: Plan, o: {
       const setup = m ? { ...own, backend: m.backend, computeThreads: m.computeThreads, layers: m.fullModel ? spec.model.presetLayers : own.layers } : own;
       if (!cell || !result || cell.status < 0) {
         const why = cell?.error ?? point.note ?? `${point.policy} is not a policy the simulator replays`;
-        out.push({ config: point.config, label: point.config, tokS: null, timeS: null, layer: null, traffic: emptyTraffic(), basis: { io: null, compute: null }, missing: [why], sources: [], notes });
+        out.push({ config: point.config, label: point.config, setup, tokS: null, timeS: null, layer: null, traffic: emptyTraffic(), basis: { io: null, compute: null }, missing: [why], sources: [], notes });
         continue;
       }
       // Bytes per token scale with the layers predicted for (the simulator ran the scale model's).
@@ -84,7 +84,7 @@ export async function predictPlan(plan: Plan, o: {
     kind: "predictions",
     experiment: plan.name,
     createdAt: (o.now ?? new Date()).toISOString(),
-    profile: { hostname: o.profile?.machine.hostname ?? "none", measurements: o.profile?.measurements.length ?? 0, newestFigure: o.profile?.measurements.map((m) => m.measuredAt).sort().at(-1) ?? null },
+    profile: o.profile,
     simulator: { pagecache: o.section.pagecache, readaheadBytes: o.section.readahead, activeFraction: o.section.active_fraction },
     predictions: out,
   };

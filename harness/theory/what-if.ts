@@ -10,6 +10,7 @@ import { sourceMix, type Traffic } from "./traffic.ts";
 
 export interface Prediction {
   label: string;
+  setup: RunSetup;            // what was predicted for
   tokS: number | null;        // null: the profile lacks what the model needs (see `missing`)
   timeS: number | null;       // seconds per token
   layer: LayerTime | null;    // the time model's per-layer figures
@@ -34,9 +35,11 @@ export function predict(o: { label: string; setup: RunSetup; traffic: Traffic; r
   const io = ioInputs(o.rates, s, directShare);
   if (!io && moves && t.device + t.pageCache > 0) missing.push("device read bandwidth for this record size");
   if (io && moves && !io.pageCacheBasis && t.pageCache > 0 && s.ioEngine !== "mmap-zerocopy") missing.push("page-cache read bandwidth");
+  // Reads through page faults (mmap + memcpy) have no figure in a profile: the probe reads with pread.
+  if (s.ioEngine === "mmap" && t.device + t.pageCache > 0) missing.push("figures for reads through page faults (mmap): the probe measures pread");
   const compute = computeInputs(o.rates, s, o.statedDense);
   if ("missing" in compute) missing.push(compute.missing);
-  const base = { label: o.label, traffic: t, sources: [...(io?.sources ?? []), ...("sources" in compute ? compute.sources : [])] };
+  const base = { label: o.label, setup: s, traffic: t, sources: [...(io?.sources ?? []), ...("sources" in compute ? compute.sources : [])] };
   if (missing.length || "missing" in compute)
     return { ...base, tokS: null, timeS: null, layer: null, basis: { io: io?.deviceBasis ?? null, compute: null }, missing };
 

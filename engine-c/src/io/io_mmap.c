@@ -1,7 +1,6 @@
-/* io_mmap.c — two engines over read-only mappings of the layer files (one per file, made at its
- * first read and kept until destroy): `mmap` copies a record out of the mapping (memcpy, page
- * faults read what is missing); `mmap-zerocopy` hands back a record that is wholly resident in
- * the page cache in place (mincore, no copy, no worker) and reads the rest with pread. */
+/* io_mmap.c — two engines over read-only mappings of the layer files (made at first read, kept
+ * until destroy): `mmap` copies records out of the mapping (faults read what is missing);
+ * `mmap-zerocopy` hands back a wholly resident record in place (mincore) and preads the rest. */
 #define _GNU_SOURCE
 #include "io_workers.h"
 #include "../util/common.h"

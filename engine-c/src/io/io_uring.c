@@ -1,7 +1,6 @@
-/* io_uring.c — the io_uring engine (liburing): no threads of its own; up to io.queue_depth
- * pieces in flight in the kernel, the rest wait in a demand and a prefetch queue in user space,
- * and a free ring slot always goes to a demand piece first. Built without liburing, or on a
- * kernel that refuses io_uring, it reports itself unavailable with the reason. */
+/* io_uring.c — the io_uring engine (liburing, no threads of its own, no SQPOLL): up to
+ * io.queue_depth pieces in the kernel, the rest queued in user space, demand first. Without
+ * liburing, or on a kernel that refuses io_uring, it reports itself unavailable with the reason. */
 #define _GNU_SOURCE
 #include "io_workers.h"
 #include "../util/common.h"

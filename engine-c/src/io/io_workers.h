@@ -1,7 +1,6 @@
-/* io_workers.h — the worker pool shared by the thread-based engines (pread, mmap): io.threads
- * threads, a demand and a prefetch queue (a worker always takes a demand piece first), reads
- * split into io.chunk pieces, finished reads handed back in completion order. An engine embeds
- * tb_io_workers as its first member and supplies how one piece is served. */
+/* io_workers.h — the worker pool of the thread-based engines (pread, mmap): io.threads threads, a
+ * demand queue served before the prefetch queue, reads split into io.chunk pieces, completion
+ * order. An engine embeds tb_io_workers first and supplies how one piece is served. */
 #ifndef TB_IO_WORKERS_H
 #define TB_IO_WORKERS_H
 
