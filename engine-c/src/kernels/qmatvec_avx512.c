@@ -147,45 +147,10 @@ TB_AVX512 static TB_INLINE void row_block(const tb_qmat *m, const float *xs, con
   }
 }
 
-TB_AVX512 static TB_INLINE void qmv_rows(const tb_qmat *m, const float *x, float *y, int row_begin,
-                                         int row_end, const int bits, const int group) {
-  const int groups = m->cols / group;
-  float xsum[TB_QMV_SLAB_GROUPS];
-  for (int g0 = 0; g0 < groups; g0 += TB_QMV_SLAB_GROUPS) {
-    const int n = groups - g0 < TB_QMV_SLAB_GROUPS ? groups - g0 : TB_QMV_SLAB_GROUPS;
-    const float *xs = x + (int64_t)g0 * group;
-    group_sums(xs, group, n, xsum);
-    int r = row_begin;
-    for (; r + BLOCK_ROWS <= row_end; r += BLOCK_ROWS) row_block(m, xs, xsum, g0, n, r, y, BLOCK_ROWS, bits, group);
-    for (; r < row_end; r++) row_block(m, xs, xsum, g0, n, r, y, 1, bits, group);
-  }
-}
-
-/* The common group sizes get loops unrolled for them; any other multiple of 32 works too. */
-TB_AVX512 static TB_INLINE void qmv_avx512(const tb_qmat *m, const float *x, float *y, int row_begin,
-                                           int row_end, const int bits) {
-  switch (m->group) {
-    case 32: qmv_rows(m, x, y, row_begin, row_end, bits, 32); break;
-    case 64: qmv_rows(m, x, y, row_begin, row_end, bits, 64); break;
-    case 128: qmv_rows(m, x, y, row_begin, row_end, bits, 128); break;
-    default: qmv_rows(m, x, y, row_begin, row_end, bits, m->group); break;
-  }
-}
-
-TB_AVX512 void tb_qmv_avx512_q2(const tb_qmat *m, const float *x, float *y, int row_begin, int row_end) {
-  tb_kernel_note_call(TB_KV_AVX512, 2);
-  qmv_avx512(m, x, y, row_begin, row_end, 2);
-}
-
-TB_AVX512 void tb_qmv_avx512_q4(const tb_qmat *m, const float *x, float *y, int row_begin, int row_end) {
-  tb_kernel_note_call(TB_KV_AVX512, 4);
-  qmv_avx512(m, x, y, row_begin, row_end, 4);
-}
-
-TB_AVX512 void tb_qmv_avx512_q8(const tb_qmat *m, const float *x, float *y, int row_begin, int row_end) {
-  tb_kernel_note_call(TB_KV_AVX512, 8);
-  qmv_avx512(m, x, y, row_begin, row_end, 8);
-}
+#define TB_QMV_TARGET TB_AVX512
+#define TB_QMV_ISA avx512
+#define TB_QMV_KV TB_KV_AVX512
+#include "qmatvec_simd_driver.h"
 
 #else
 int tb_avx512_available(void) { return 0; }
