@@ -91,6 +91,21 @@ test("a workload preset named in YAML sets every routing key of the preset; the 
   expect(seeded.runs[0]!.engine["routing.topic_every"]).toBe(WORKLOAD_PRESETS["qwen3.5-397b-a17b"]!.params.topic_every);
 });
 
+test("topic rotation may be set beside a workload preset, per variant: a rotating-prompts row", () => {
+  const base = WORKLOAD_PRESETS["qwen3.5-397b-a17b"]!.params;
+  const p = plan(`name: t\n${QWEN}workload: {routing: {preset: qwen3.5-397b-a17b}, tokens: 10}\n` +
+    "variants: {steady: {}, rotating: {workload.routing.synthetic.topic_every: 30, workload.routing.synthetic.topic_shift: 0.5}}\n");
+  const engine = (v: string) => p.runs.find((r) => r.variant === v)!.engine;
+  expect(engine("steady")["routing.topic_every"]).toBe(base.topic_every);
+  expect(engine("steady")["routing.topic_shift"]).toBe(base.topic_shift);
+  expect(engine("rotating")["routing.topic_every"]).toBe(30);
+  expect(engine("rotating")["routing.topic_shift"]).toBe(0.5);
+  // the calibrated popularity stays the preset's
+  expect(engine("rotating")["routing.zipf"]).toBe(base.zipf);
+  expect(errors(`name: t\n${QWEN}workload: {routing: {preset: qwen3.5-397b-a17b, synthetic: {topic_shift: 1.5}}}\n`).join("\n"))
+    .toContain("workload.routing.synthetic.topic_shift");
+});
+
 test("a workload preset is a variant override, so variants can bracket the skew", () => {
   const p = plan(`name: t\n${QWEN}workload: {routing: {preset: qwen3.5-397b-a17b}, tokens: 10}\n` +
     "variants: {mid: {}, flat: {workload.routing.preset: qwen3.5-397b-a17b-flat}}\n");

@@ -14,6 +14,8 @@ export const FIELD_TO_KEY: Record<string, string> = {
   "workload.routing.synthetic.zipf": "routing.zipf",
   "workload.routing.synthetic.reuse": "routing.reuse",
   "workload.routing.synthetic.seed": "routing.seed",
+  "workload.routing.synthetic.topic_every": "routing.topic_every",
+  "workload.routing.synthetic.topic_shift": "routing.topic_shift",
   "pin.file": "pin.file",
   "pin.top_n": "pin.top_n",
   "pin.window": "pin.window",

@@ -34,7 +34,7 @@ export function checkResolved(reg: Registry, r: Resolved, settings: Settings, ex
     else if (wp.model !== model.preset)
       problems.push({ path: preset.from, message: `the workload preset ${preset.value} is calibrated for model.preset ${wp.model}, not ${model.preset}` });
     for (const k of ["workload.routing.synthetic.zipf", "workload.routing.synthetic.reuse"])
-      if (settings.has(k)) problems.push({ path: from(k), message: `${k} is set by the workload preset ${preset.value}; remove one of them (only the seed may be set beside a preset)` });
+      if (settings.has(k)) problems.push({ path: from(k), message: `${k} is set by the workload preset ${preset.value}; remove one of them (only the seed, topic_every and topic_shift may be set beside a preset)` });
   }
   if (exists && workload.routing.source === "trace" && !exists(workload.routing.path))
     problems.push({ path: from("workload.routing.trace"), message: `no such file ${workload.routing.path}` });

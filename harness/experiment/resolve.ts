@@ -90,6 +90,12 @@ export function resolve(reg: Registry, settings: Settings, experimentDir: string
     set("routing.zipf", routing.zipf);
     set("routing.reuse", routing.reuse);
     set("routing.seed", routing.seed);
+    // Topic rotation describes the prompt stream, not the calibrated popularity: it may be set
+    // beside a preset (a rotating-prompts row) as well as beside explicit skew.
+    for (const f of ["topic_every", "topic_shift"] as const) {
+      const v = get(`workload.routing.synthetic.${f}`);
+      if (v !== undefined) set(`routing.${f}`, num(`workload.routing.synthetic.${f}`));
+    }
   }
   const pinFile = get("pin.file");
   if (pinFile !== undefined && pinFile !== "") set("pin.file", path.resolve(experimentDir, String(pinFile)));
