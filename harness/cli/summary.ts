@@ -17,4 +17,6 @@ if (sets.length === 0) {
   console.error(`${arg}: neither a result directory (with ${RUNS_JSONL}) nor a folder of them`);
   process.exit(2);
 }
-for (const line of writeSummary(sets.at(-1)!)) console.log(line);
+// A related experiment's newest set is looked for where `bun run experiment` writes them.
+const resultsRoot = process.env.TIERBENCH_RESULTS || join(import.meta.dir, "..", "..", "results");
+for (const line of writeSummary(sets.at(-1)!, resultsRoot)) console.log(line);

@@ -6,6 +6,8 @@ export interface ExperimentNotes {
   waitShare?: { variant: string; low: number; high: number; why: string };   // fractions of run time
   pageCacheHitRate?: { variant: string; value: number; why: string };       // the paper's, a fraction
   mechanisms: string[];
+  paperMachine?: boolean;   // the run ends with its configurations predicted on the paper's M3 Max
+  related?: { experiment: string; why: string };   // a secondary file whose comparisons the summary quotes
 }
 
 const LINUX_CPU = [
@@ -23,6 +25,8 @@ export const FLASH_MOE_NOTES: Record<string, ExperimentNotes> = {
     waitShare: { variant: "trust-os", low: 0.43, high: 0.53, why: "DESIGN §2's rule for dense.passes (Flash-MoE: expert I/O 1.37 of 2.9 ms per layer, 47 %)" },
     pageCacheHitRate: { variant: "trust-os", value: 0.71, why: "Flash-MoE's ~71 % page-cache hit rate with no application cache" },
     mechanisms: CACHE_MECHANISMS,
+    paperMachine: true,
+    related: { experiment: "lru-vs-nocache-more", why: "the same comparison at the neighbouring dense.passes, overlapped, I/O only, rotating prompts, skew and L" },
   },
   "lru-vs-nocache-more": {
     waitShare: { variant: "trust-os", low: 0.43, high: 0.53, why: "DESIGN §2's rule, at the flagship's dense.passes" },

@@ -14,6 +14,7 @@ export interface SummaryInput {
   compare: readonly Comparison[];
   ioCeilingTokS?: ReadonlyMap<string, number>;   // per variant: every routed byte at the device's peak
   paperMachine?: readonly string[];              // `bun run predict --paper-machine` output, when stored
+  related?: readonly string[];                   // a related experiment's comparisons, or how to run it
 }
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "–");
@@ -76,6 +77,7 @@ export function publishedSummary(i: SummaryInput): string[] {
   const runs = figs.reduce((t, v) => t + v.runs, 0);
   if (noisy) out.push(`Noise: ${noisy} of ${runs} runs flagged noisy (other tenants' CPU or disk traffic above the limits); figures are as measured.`);
   if (i.paperMachine?.length) out.push("", "What-if, the paper's M3 Max (predicted, not measured):", ...i.paperMachine.map((l) => `  ${l}`));
+  if (i.related?.length) out.push("", ...i.related);
   if (notes) out.push("", ...notes.mechanisms);
   return out;
 }

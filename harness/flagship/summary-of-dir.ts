@@ -2,19 +2,22 @@
 // sweep manifest, profile snapshot, an optional paper-machine prediction), written beside the
 // report as summary.txt. Re-rendering never re-measures.
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative } from "node:path";
 import { readRecords } from "../results/runs-file.ts";
 import { readSweepManifest, RUNS_JSONL } from "../results/results-dir.ts";
 import { PROFILE_SNAPSHOT } from "../probe/ensure-probe.ts";
 import type { MachineProfile } from "../probe/machine-profile.ts";
 import { summarize } from "../report/summarize.ts";
+import { compareRuns } from "../compare/compare-runs.ts";
+import { FLASH_MOE_NOTES } from "./flash-moe-notes.ts";
 import { publishedSummary } from "./published-summary.ts";
 
 export const SUMMARY_FILE = "summary.txt";
 export const PAPER_MACHINE_FILE = "paper-machine.txt";   // `bun run predict FILE --paper-machine` output
 
-export function summaryOfDir(dir: string): string[] {
+/** `resultsRoot`: where to look for a related experiment's newest result set. */
+export function summaryOfDir(dir: string, resultsRoot?: string): string[] {
   const { records } = readRecords(join(dir, RUNS_JSONL));
   const manifest = readSweepManifest(dir);
   const snapshot = join(dir, PROFILE_SNAPSHOT);
@@ -27,12 +30,46 @@ export function summaryOfDir(dir: string): string[] {
     compare: manifest?.compare ?? [],
     ioCeilingTokS: ceilings,
     paperMachine: existsSync(paper) ? readFileSync(paper, "utf8").trimEnd().split("\n") : undefined,
+    related: relatedLines(manifest?.experiment ?? "", dir, resultsRoot),
   });
 }
 
+const isSet = (d: string) => existsSync(join(d, RUNS_JSONL));
+
+/** The result set of a related experiment that belongs with `dir`: its sibling of that name (a
+ * published collection such as results/flash-moe/), else the newest set under the results root. */
+export function findRelatedSet(experiment: string, dir: string, resultsRoot?: string): string | null {
+  const sibling = join(dirname(dir), experiment);
+  if (basename(dir) !== experiment && isSet(sibling)) return sibling;
+  const base = resultsRoot ? join(resultsRoot, experiment) : null;
+  if (!base || !existsSync(base) || !statSync(base).isDirectory()) return null;
+  const sets = readdirSync(base).map((d) => join(base, d)).filter(isSet).sort();
+  return sets.at(-1) ?? null;
+}
+
+const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;
+
+/** The related experiment's comparisons, one line each, or how to measure them. */
+function relatedLines(experiment: string, dir: string, resultsRoot?: string): string[] | undefined {
+  const rel = FLASH_MOE_NOTES[experiment]?.related;
+  if (!rel) return undefined;
+  const found = findRelatedSet(rel.experiment, dir, resultsRoot);
+  if (!found) return [`Related (${rel.why}): not measured yet; \`bun run experiment ${rel.experiment}.yaml\` measures it.`];
+  const { records } = readRecords(join(found, RUNS_JSONL));
+  const compare = readSweepManifest(found)?.compare ?? [];
+  const started = records.map((r) => r.startedAt).filter(Boolean).sort()[0];
+  const lines = [`Related: ${rel.experiment} (${rel.why}), result set ${relative(dir, found)}${started ? ` started ${started.slice(0, 16).replace("T", " ")} UTC` : ""}:`];
+  for (const r of compareRuns(records, compare)) {
+    const change = r.ratio.change === null ? "no paired repeats"
+      : `${signed(r.ratio.change)}${r.ratio.ci ? ` [${signed(r.ratio.ci.low)}, ${signed(r.ratio.ci.high)}]` : ""}`;
+    lines.push(`  ${r.comparison.b} vs ${r.comparison.a}: ${change}, ${r.ratio.pairs.length} pairs, verdict ${r.verdict.verdict}`);
+  }
+  return lines;
+}
+
 /** Writes summary.txt into `dir` and returns its lines. */
-export function writeSummary(dir: string): string[] {
-  const lines = summaryOfDir(dir);
+export function writeSummary(dir: string, resultsRoot?: string): string[] {
+  const lines = summaryOfDir(dir, resultsRoot);
   const file = join(dir, SUMMARY_FILE);
   writeFileSync(`${file}.tmp`, `${lines.join("\n")}\n`);
   renameSync(`${file}.tmp`, file);

@@ -12,6 +12,10 @@ import { defaultProfilePath, type MachineProfile } from "../probe/machine-profil
 import { ensureQuickProbe, snapshotProfile } from "../probe/ensure-probe.ts";
 import { renderReport } from "../report/render-report.ts";
 import { writeSummary } from "../flagship/summary-of-dir.ts";
+import { FLASH_MOE_NOTES } from "../flagship/flash-moe-notes.ts";
+import { writePaperMachine } from "../flagship/paper-machine.ts";
+import { engineRegistry } from "../engine/load-registry.ts";
+import { simulate } from "../sim/sim-binding.ts";
 import type { PlannedRun } from "./planned-run.ts";
 import { modelKey, prepareModels } from "./prepare-models.ts";
 import { runSweep } from "./sweep.ts";
@@ -112,6 +116,20 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
     progress.note(`page-cache model check not written: ${(e as Error).message}`);
   }
 
+  // The what-if on the paper's own machine, for the summary: predictions only, nothing measured.
+  if (FLASH_MOE_NOTES[plan.name]?.paperMachine && !result.interrupted) {
+    try {
+      const geometryOf = (preset: string) => {
+        const p = describe().presets.find((x) => x.name === preset);
+        if (!p) throw new Error(`preset ${preset} is not in this engine`);
+        return p.geometry;
+      };
+      await writePaperMachine(plan, result.dir, engineRegistry(), { root: io.root, geometryOf, simulate });
+    } catch (e) {
+      progress.note(`paper-machine prediction not written: ${(e as Error).message}`);
+    }
+  }
+
   const { report, summary } = await renderReport(result.dir);
   for (const v of summary.variants) {
     const t = v.tokS;
@@ -128,7 +146,7 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
     return EXIT_INTERRUPTED;
   }
   // Published comparisons end with their summary: intervals, verdicts and the mechanism.
-  if (plan.compare.length) for (const line of ["", ...writeSummary(result.dir), ""]) io.out(line);
+  if (plan.compare.length) for (const line of ["", ...writeSummary(result.dir, resultsRoot(io.root)), ""]) io.out(line);
   io.out(`${records.length} runs recorded in ${shown}${failed ? `, ${failed} failed` : ""}; report: ${shownPath(report)}`);
   return failed ? EXIT_RUNS_FAILED : 0;
 }

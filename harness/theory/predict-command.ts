@@ -6,6 +6,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Geometry } from "../../ffi/index.ts";
 import type { Registry } from "../engine/registry.ts";
+import type { Plan } from "../experiment/plan.ts";
 import { formatDiagnostic } from "../experiment/diagnostic.ts";
 import { findExperimentFile } from "../experiment/find-file.ts";
 import { planExperiment } from "../experiment/plan-experiment.ts";
@@ -55,15 +56,33 @@ export async function predictCommand(arg: string, io: PredictIO): Promise<number
     for (const d of planned.diagnostics) io.err(formatDiagnostic({ ...d, file: shown }));
     return 1;
   }
-  const profile = io.paperMachine ? m3MaxProfile() : readProfile(io.profilePath);
+  if (io.paperMachine) {
+    const { stored, lines } = await paperMachinePredictions(planned.plan, reg, io);
+    for (const line of lines) io.out(line);
+    return storeAndExit(stored, io);
+  }
+  const profile = readProfile(io.profilePath);
   if (!profile) io.err(`predict: no machine profile at ${io.profilePath} (run \`bun run probe\`): nothing can be predicted`);
   const section = planned.plan.simulate ?? (simulateSection(reg).parse({}) as SimulateSection);
-  const paper = io.paperMachine
-    ? { statedDense: flashMoeStatedDense(), asMachine: { backend: "metal", computeThreads: 1, fullModel: true } }
-    : {};
-  const stored = await predictPlan(planned.plan, { profile, section, policies: reg.policies, geometryOf: io.geometryOf, simulate: io.simulate, ...paper });
-  if (io.paperMachine) io.out(`Full model (all of the preset's layers) on ${path.relative(io.root, M3_MAX_PROFILE)}, the paper's dense time per layer, Metal expert kernels:`);
+  const stored = await predictPlan(planned.plan, { profile, section, policies: reg.policies, geometryOf: io.geometryOf, simulate: io.simulate });
   for (const line of predictionTable(stored)) io.out(line);
+  return storeAndExit(stored, io);
+}
+
+/** Every configuration of a plan predicted for Flash-MoE's own machine — the full model on the
+ * M3 Max profile with the paper's dense time and Metal expert kernels — and the lines that show
+ * them (a heading, then the prediction table). */
+export async function paperMachinePredictions(plan: Plan, reg: Registry, io: Pick<PredictIO, "root" | "geometryOf" | "simulate">): Promise<{ stored: StoredPredictions; lines: string[] }> {
+  const section = plan.simulate ?? (simulateSection(reg).parse({}) as SimulateSection);
+  const stored = await predictPlan(plan, {
+    profile: m3MaxProfile(), section, policies: reg.policies, geometryOf: io.geometryOf, simulate: io.simulate,
+    statedDense: flashMoeStatedDense(), asMachine: { backend: "metal", computeThreads: 1, fullModel: true },
+  });
+  const heading = `Full model (all of the preset's layers) on ${path.relative(io.root, M3_MAX_PROFILE)}, the paper's dense time per layer, Metal expert kernels:`;
+  return { stored, lines: [heading, ...predictionTable(stored)] };
+}
+
+function storeAndExit(stored: StoredPredictions, io: PredictIO): number {
   if (io.into) {
     const file = path.join(io.into, PREDICTIONS_FILE);
     writeFileSync(`${file}.tmp`, `${JSON.stringify(stored, null, 2)}\n`);
