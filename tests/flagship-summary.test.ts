@@ -2,6 +2,13 @@
 // and their per-layer and full-model forms, the paired verdict, and the mechanism figures
 // derived from the engine's counters and the run environment.
 import { expect, test } from "bun:test";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { predictedChanges } from "../harness/flagship/paper-machine.ts";
+import { findRelatedSet, summaryOfDir } from "../harness/flagship/summary-of-dir.ts";
+import { relatedSection } from "../harness/report/related-section.ts";
+import type { StoredPredictions } from "../harness/theory/predict-plan.ts";
 import { parsePublished } from "../harness/experiment/published.ts";
 import type { Comparison } from "../harness/experiment/schema.ts";
 import type { RunRecord } from "../harness/results/run-record.ts";
@@ -98,4 +105,48 @@ test("a verdict on too wide an interval is inconclusive, and a wait share off ta
   const text = publishedSummary({ experiment: "lru-vs-nocache", records: wide, compare }).join("\n");
   expect(text).toContain("verdict: inconclusive");
   expect(text).toContain("20.0 % of its time at dense.passes 0.5: OUTSIDE the 43 %–53 % target");
+});
+
+/** A stored result set: runs.jsonl and sweep.json with the comparisons. */
+function storeSet(dir: string, experiment: string, recs: RunRecord[], cmp: Comparison[]) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, "runs.jsonl"), recs.map((r) => JSON.stringify({ ...r, experiment, startedAt: "2026-11-29T23:46:00.000Z", derived: { steady: { plateaued: true }, stageWallMsPerToken: {}, p50TokenMs: 1, p90TokenMs: 1, p99TokenMs: 1, appHitRate: 0, routedBytesPerToken: 0, ...r.derived } })).join("\n") + "\n");
+  writeFileSync(join(dir, "sweep.json"), JSON.stringify({ schema: 1, experiment, createdAt: "", specHashes: [], compare: cmp }));
+}
+
+test("the flagship's summary quotes its secondary file's comparisons: a published sibling, else the newest set", () => {
+  const root = mkdtempSync(join(tmpdir(), "tb-related-"));
+  try {
+    const flagship = join(root, "lru-vs-nocache", "20261129T000000Z");
+    storeSet(flagship, "lru-vs-nocache", records, compare);
+    expect(summaryOfDir(flagship, root).join("\n")).toContain("not measured yet; `bun run experiment lru-vs-nocache-more.yaml` measures it");
+
+    // passes-1 rows: trust-os 10 % slower in every pair
+    const more = [1, 2, 3, 4, 5].flatMap((i) => [record("lru.passes-1", i, 4, lru), record("trust-os.passes-1", i, 3.6, none)]);
+    const cmp: Comparison[] = [{ ...compare[0]!, a: "lru.passes-1", b: "trust-os.passes-1" }];
+    storeSet(join(root, "lru-vs-nocache-more", "20261129T010000Z"), "lru-vs-nocache-more", more, cmp);
+    storeSet(join(root, "lru-vs-nocache-more", "20261128T010000Z"), "lru-vs-nocache-more", [], cmp);   // older: not chosen
+    const text = summaryOfDir(flagship, root).join("\n");
+    expect(text).toContain("result set ../../lru-vs-nocache-more/20261129T010000Z started 2026-11-29 23:46 UTC");
+    expect(text).toMatch(/trust-os\.passes-1 vs lru\.passes-1: −10\.0 % \[−10\.0 %, −10\.0 %\], 5 pairs, verdict opposite/);
+    writeFileSync(join(root, "lru-vs-nocache-more", "20261129T010000Z", "report.md"), "# lru-vs-nocache-more\n");
+    expect(relatedSection("lru-vs-nocache", flagship, root).join("\n"))
+      .toContain("result set `../../lru-vs-nocache-more/20261129T010000Z`, [report](../../lru-vs-nocache-more/20261129T010000Z/report.md).");
+
+    // a published collection: the sibling folder of that name wins over the results root
+    const published = join(root, "published");
+    storeSet(join(published, "lru-vs-nocache"), "lru-vs-nocache", records, compare);
+    storeSet(join(published, "lru-vs-nocache-more"), "lru-vs-nocache-more", more.map((r) => (r.spec.variant === "trust-os.passes-1" ? { ...r, derived: { ...r.derived, tokS: 4.4 } } : r)), cmp);
+    expect(findRelatedSet("lru-vs-nocache-more", join(published, "lru-vs-nocache"), root)).toBe(join(published, "lru-vs-nocache-more"));
+    expect(summaryOfDir(join(published, "lru-vs-nocache"), root).join("\n")).toContain("trust-os.passes-1 vs lru.passes-1: +10.0 %");
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("the paper-machine what-if states each comparison's predicted change beside the published figure", () => {
+  const stored = { predictions: [{ config: "lru-9.8GB+first-touch", tokS: 5.0 }, { config: "trust-os", tokS: 5.5 }] } as unknown as StoredPredictions;
+  expect(predictedChanges(stored, compare)).toEqual(["trust-os vs lru-9.8GB+first-touch: +10.0 % predicted; published +38% (+32%..+40%)"]);
+  const missing = { predictions: [{ config: "trust-os", tokS: 5.5 }] } as unknown as StoredPredictions;
+  expect(predictedChanges(missing, compare)[0]).toContain("no prediction");
 });
