@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { predictedChanges } from "../harness/flagship/paper-machine.ts";
+import { warmupTokS } from "../harness/compare/warmup-metric.ts";
 import { findRelatedSet, summaryOfDir } from "../harness/flagship/summary-of-dir.ts";
 import { relatedSection } from "../harness/report/related-section.ts";
 import type { StoredPredictions } from "../harness/theory/predict-plan.ts";
@@ -136,7 +137,7 @@ test("the flagship's summary quotes its secondary file's comparisons: a publishe
     // a published collection: the sibling folder of that name wins over the results root
     const published = join(root, "published");
     storeSet(join(published, "lru-vs-nocache"), "lru-vs-nocache", records, compare);
-    storeSet(join(published, "lru-vs-nocache-more"), "lru-vs-nocache-more", more.map((r) => (r.spec.variant === "trust-os.passes-1" ? { ...r, derived: { ...r.derived, tokS: 4.4 } } : r)), cmp);
+    storeSet(join(published, "lru-vs-nocache-more"), "lru-vs-nocache-more", more.map((r) => (r.run.variant === "trust-os.passes-1" ? ({ ...r, derived: { ...r.derived, tokS: 4.4 } } as RunRecord) : r)), cmp);
     expect(findRelatedSet("lru-vs-nocache-more", join(published, "lru-vs-nocache"), root)).toBe(join(published, "lru-vs-nocache-more"));
     expect(summaryOfDir(join(published, "lru-vs-nocache"), root).join("\n")).toContain("trust-os.passes-1 vs lru.passes-1: +10.0 %");
   } finally {
@@ -149,4 +150,18 @@ test("the paper-machine what-if states each comparison's predicted change beside
   expect(predictedChanges(stored, compare)).toEqual(["trust-os vs lru-9.8GB+first-touch: +10.0 % predicted; published +38% (+32%..+40%)"]);
   const missing = { predictions: [{ config: "trust-os", tokS: 5.5 }] } as unknown as StoredPredictions;
   expect(predictedChanges(missing, compare)[0]).toContain("no prediction");
+});
+
+test("the warm-up regime is shown beside the verdict, paired by repeat, and not judged", () => {
+  // 10 tokens of which 5 warm-up: trust-os 30 % faster while filling, 10 % slower after
+  const withTimes = (r: RunRecord, warm: number, steady: number) =>
+    ({ ...r, samples: { ...r.samples, tokenTimesS: [1, warm, warm, warm, warm, steady, steady, steady, steady, steady] }, derived: { ...r.derived, tokens: 10, measuredTokens: 5 } }) as RunRecord;
+  const recs = [1, 2, 3, 4, 5].flatMap((i) => [
+    withTimes(record("lru-9.8GB+first-touch", i, 4, lru), 0.13, 0.25),
+    withTimes(record("trust-os", i, 3.6, none), 0.1, 0.275),
+  ]);
+  const text = publishedSummary({ experiment: "lru-vs-nocache", records: recs, compare }).join("\n");
+  expect(text).toContain("verdict: opposite");
+  expect(text).toContain("while the caches fill (warm-up tokens 2–5): trust-os vs lru-9.8GB+first-touch +30.0 % (95 % CI +30.0 % to +30.0 %), 5 pairs; not judged");
+  expect(warmupTokS(recs[0]!)).toBeCloseTo(1 / 0.13, 10);   // the first token left out
 });

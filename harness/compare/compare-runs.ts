@@ -22,7 +22,11 @@ const specOf = (r: RunRecord): SpecLike => (r.spec && typeof r.spec === "object"
 const variantOf = (r: RunRecord) => specOf(r).variant ?? r.run.variant;
 const repeatOf = (r: RunRecord) => specOf(r).repeat ?? r.run.repeat;
 
-export function compareRuns(records: readonly RunRecord[], comparisons: readonly Comparison[]): ComparisonResult[] {
+/** The metric a comparison pairs: tok/s after warm-up, unless another is given (null: unusable). */
+export type RunMetric = (r: RunRecord) => number | null;
+const steadyTokS: RunMetric = (r) => r.derived?.tokS ?? null;
+
+export function compareRuns(records: readonly RunRecord[], comparisons: readonly Comparison[], metricOf: RunMetric = steadyTokS): ComparisonResult[] {
   const out: ComparisonResult[] = [];
   for (const c of comparisons) {
     const points = new Map<string, { point: Record<string, unknown>; a: Map<number, number>; b: Map<number, number>; ids: { a: string; b: string } }>();
@@ -33,8 +37,9 @@ export function compareRuns(records: readonly RunRecord[], comparisons: readonly
       const key = canonicalJson(point);
       const slot = points.get(key) ?? { point, a: new Map(), b: new Map(), ids: { a: c.a, b: c.b } };
       slot.ids[side] = specOf(r).config ?? r.run.variant;
-      // tok/s after warm-up; a failed run has none and leaves its pair unpaired.
-      if (r.status === "ok" && r.derived?.tokS != null) slot[side].set(repeatOf(r), r.derived.tokS);
+      // a failed run has no metric and leaves its pair unpaired.
+      const v = r.status === "ok" ? metricOf(r) : null;
+      if (v !== null) slot[side].set(repeatOf(r), v);
       else if (!slot[side].has(repeatOf(r))) slot[side].set(repeatOf(r), NaN);
       points.set(key, slot);
     }

@@ -3,6 +3,7 @@
 // change with interval, published figure and verdict, and the mechanism on this machine. Pure.
 
 import { compareRuns } from "../compare/compare-runs.ts";
+import { warmupTokS, warmupTokens } from "../compare/warmup-metric.ts";
 import type { Comparison } from "../experiment/schema.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { FLASH_MOE_NOTES } from "./flash-moe-notes.ts";
@@ -56,6 +57,14 @@ export function publishedSummary(i: SummaryInput): string[] {
     const measured = r.ratio.change === null ? "no paired repeats"
       : `${signed(r.ratio.change)}${r.ratio.ci ? ` (95 % CI ${signed(r.ratio.ci.low)} to ${signed(r.ratio.ci.high)})` : ""}, ${r.ratio.pairs.length} pairs`;
     out.push(`${r.comparison.b} vs ${r.comparison.a}${at ? ` at ${at}` : ""}: ${measured}; published ${r.comparison.published.text}; verdict: ${r.verdict.verdict} (${r.verdict.rule})`);
+  }
+  // The same pairs while the caches fill: a regime of its own, shown and not judged.
+  const warm = warmupTokens(i.records);
+  for (const r of warm === null ? [] : compareRuns(i.records, i.compare, warmupTokS)) {
+    if (r.ratio.change === null) continue;
+    const at = Object.entries(r.point).map(([k, v]) => `${k}=${v}`).join(", ");
+    const ci = r.ratio.ci ? ` (95 % CI ${signed(r.ratio.ci.low)} to ${signed(r.ratio.ci.high)})` : "";
+    out.push(`  while the caches fill (warm-up tokens 2–${warm}): ${r.comparison.b} vs ${r.comparison.a}${at ? ` at ${at}` : ""} ${signed(r.ratio.change)}${ci}, ${r.ratio.pairs.length} pairs; not judged: the verdict is on the steady state after them`);
   }
 
   out.push("", "Mechanism on this machine (whole runs, warm-up included):", ...mechanismTable(figs));
