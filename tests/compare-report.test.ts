@@ -48,3 +48,17 @@ test("ceilings and verdicts are listed per configuration", () => {
   expect(md).toContain("- lru: device I/O at ceiling speed is the largest part, 59 % of 54.000 ms per token; it runs at 59 % of the I/O ceiling at its hit rates and 91 % of the serial bound.");
   expect(md).not.toContain("## Comparisons");
 });
+
+test("the comparison also shows the warm-up regime, paired and not judged", () => {
+  // 6 tokens, 3 of them warm-up: none is twice as fast as lru while the caches fill
+  const recs = records().map((r) => ({
+    ...r,
+    samples: { ...r.samples, tokenTimesS: r.run.variant === "none" ? [1, 0.05, 0.05, 0.034, 0.034, 0.034] : [1, 0.1, 0.1, 0.054, 0.054, 0.054] },
+    derived: { ...r.derived!, tokens: 6, measuredTokens: 3 },
+  }) as RunRecord);
+  const md = bottleneckSections({
+    records: recs, profile,
+    compare: [{ a: "lru", b: "none", metric: "tok_s", published: parsePublished("+38% (+32%..+40%)"), source: "the paper" }],
+  }).join("\n");
+  expect(md).toContain("- While the caches fill (warm-up tokens 2–3, not judged): +100.0 % (95 % interval +100.0 % to +100.0 %) over 5 paired repeats.");
+});

@@ -28,8 +28,10 @@ function whyLines(r: ComparisonResult, a: Decomposition, b: Decomposition): stri
   return out;
 }
 
-/** `decompositionOf(config)`: the decomposition of a configuration, when it was analysed. */
-export function compareSection(results: readonly ComparisonResult[], decompositionOf: (config: string) => Decomposition | null, heading = "##"): string[] {
+/** `decompositionOf(config)`: the decomposition of a configuration, when it was analysed;
+ * `warm`: the same comparisons over the warm-up tokens (caches filling), shown and not judged. */
+export function compareSection(results: readonly ComparisonResult[], decompositionOf: (config: string) => Decomposition | null, heading = "##",
+  warm?: { tokens: number; results: readonly ComparisonResult[] }): string[] {
   if (results.length === 0) return [];
   const out = [`${heading} Comparisons`, ""];
   for (const r of results) {
@@ -41,7 +43,11 @@ export function compareSection(results: readonly ComparisonResult[], decompositi
       : `${signed(r.ratio.change)}${r.ratio.ci ? ` (95 % interval ${signed(r.ratio.ci.low)} to ${signed(r.ratio.ci.high)})` : ""} over ${r.ratio.pairs.length} paired repeats${r.ratio.unpaired ? `, ${r.ratio.unpaired} unpaired` : ""}`;
     out.push(`- Measured change of ${c.b} relative to ${c.a}: ${measured}.`);
     out.push(`- Published: ${c.published.text} — ${c.source.trim()}`);
-    out.push(`- Verdict: **${r.verdict.verdict}** — ${r.verdict.rule}.`, "");
+    out.push(`- Verdict: **${r.verdict.verdict}** — ${r.verdict.rule}.`);
+    const w = warm?.results.find((x) => x.comparison === c && x.a === r.a && x.b === r.b);
+    if (w && w.ratio.change !== null)
+      out.push(`- While the caches fill (warm-up tokens 2–${warm!.tokens}, not judged): ${signed(w.ratio.change)}${w.ratio.ci ? ` (95 % interval ${signed(w.ratio.ci.low)} to ${signed(w.ratio.ci.high)})` : ""} over ${w.ratio.pairs.length} paired repeats.`);
+    out.push("");
     const a = decompositionOf(r.a);
     const b = decompositionOf(r.b);
     if (a && b) out.push(...whyLines(r, a, b), "");

@@ -7,6 +7,7 @@ import type { MachineProfile } from "../probe/machine-profile.ts";
 import type { RunRecord } from "../results/run-record.ts";
 import { compareRuns } from "../compare/compare-runs.ts";
 import { compareSection } from "../compare/compare-section.ts";
+import { warmupTokS, warmupTokens } from "../compare/warmup-metric.ts";
 import { gapSection } from "./gap-section.ts";
 import { analyseResults } from "./variant-analysis.ts";
 import type { StoredPredictions } from "./predict-plan.ts";
@@ -29,5 +30,7 @@ export function bottleneckSections(o: {
   const predicted = o.predictions
     ? predictionSection(o.predictions, checkPredictions(o.predictions, analyses, undefined, o.sweepStartReads), deviceAtSweep(o.sweepStartReads ?? [], machineRates(o.predictions.profile)))
     : [];
-  return [...gapSection(analyses), ...compareSection(results, (c) => byConfig.get(c) ?? null), ...predicted];
+  const tokens = warmupTokens(o.records);
+  const warm = tokens === null ? undefined : { tokens, results: compareRuns(o.records, o.compare, warmupTokS) };
+  return [...gapSection(analyses), ...compareSection(results, (c) => byConfig.get(c) ?? null, "##", warm), ...predicted];
 }
