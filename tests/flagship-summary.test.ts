@@ -162,6 +162,6 @@ test("the warm-up regime is shown beside the verdict, paired by repeat, and not 
   ]);
   const text = publishedSummary({ experiment: "lru-vs-nocache", records: recs, compare }).join("\n");
   expect(text).toContain("verdict: opposite");
-  expect(text).toContain("while the caches fill (warm-up tokens 2–5): trust-os vs lru-9.8GB+first-touch +30.0 % (95 % CI +30.0 % to +30.0 %), 5 pairs; not judged");
+  expect(text).toContain("verdict: opposite (the interval [−10.0 %, −10.0 %] lies wholly on the other side of zero from the published +38% (+32%..+40%))\n  while the caches fill (warm-up tokens 2–5): +30.0 % (95 % CI +30.0 % to +30.0 %), 5 pairs; not judged");
   expect(warmupTokS(recs[0]!)).toBeCloseTo(1 / 0.13, 10);   // the first token left out
 });

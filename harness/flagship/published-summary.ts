@@ -51,20 +51,20 @@ export function publishedSummary(i: SummaryInput): string[] {
   ];
 
   const results = compareRuns(i.records, i.compare);
+  // The same pairs while the caches fill: a regime of its own, shown under each verdict, not judged.
+  const warm = warmupTokens(i.records);
+  const warmResults = warm === null ? [] : compareRuns(i.records, i.compare, warmupTokS);
   if (results.length) out.push("");
   for (const r of results) {
     const at = Object.entries(r.point).map(([k, v]) => `${k}=${v}`).join(", ");
     const measured = r.ratio.change === null ? "no paired repeats"
       : `${signed(r.ratio.change)}${r.ratio.ci ? ` (95 % CI ${signed(r.ratio.ci.low)} to ${signed(r.ratio.ci.high)})` : ""}, ${r.ratio.pairs.length} pairs`;
     out.push(`${r.comparison.b} vs ${r.comparison.a}${at ? ` at ${at}` : ""}: ${measured}; published ${r.comparison.published.text}; verdict: ${r.verdict.verdict} (${r.verdict.rule})`);
-  }
-  // The same pairs while the caches fill: a regime of its own, shown and not judged.
-  const warm = warmupTokens(i.records);
-  for (const r of warm === null ? [] : compareRuns(i.records, i.compare, warmupTokS)) {
-    if (r.ratio.change === null) continue;
-    const at = Object.entries(r.point).map(([k, v]) => `${k}=${v}`).join(", ");
-    const ci = r.ratio.ci ? ` (95 % CI ${signed(r.ratio.ci.low)} to ${signed(r.ratio.ci.high)})` : "";
-    out.push(`  while the caches fill (warm-up tokens 2–${warm}): ${r.comparison.b} vs ${r.comparison.a}${at ? ` at ${at}` : ""} ${signed(r.ratio.change)}${ci}, ${r.ratio.pairs.length} pairs; not judged: the verdict is on the steady state after them`);
+    const w = warmResults.find((x) => x.comparison === r.comparison && x.a === r.a && x.b === r.b);
+    if (w && w.ratio.change !== null) {
+      const ci = w.ratio.ci ? ` (95 % CI ${signed(w.ratio.ci.low)} to ${signed(w.ratio.ci.high)})` : "";
+      out.push(`  while the caches fill (warm-up tokens 2–${warm}): ${signed(w.ratio.change)}${ci}, ${w.ratio.pairs.length} pairs; not judged: the verdict is on the steady state after them`);
+    }
   }
 
   out.push("", "Mechanism on this machine (whole runs, warm-up included):", ...mechanismTable(figs));
