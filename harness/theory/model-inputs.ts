@@ -2,7 +2,7 @@
 // at the configuration's record size, mode and parallelism, and compute times from the probed
 // kernel throughput — with what each rests on, and what the profile lacks.
 
-import type { MachineRates } from "./profile-rates.ts";
+import type { MachineRates, ReadWay } from "./profile-rates.ts";
 import type { RunSetup } from "./run-setup.ts";
 import { readBytes, readParallelism } from "./run-setup.ts";
 import type { ComputeTimes, IoRates } from "./time-model.ts";
@@ -11,38 +11,58 @@ export interface IoInputs {
   rates: IoRates;
   deviceBasis: string;         // at the configuration's parallelism
   pageCacheBasis: string | null; // null: not in the profile (page-cache reads counted as free)
+  /** mmap-zerocopy: seconds per byte of a resident record used in place by the compute threads
+   * (null: not in the profile, or another engine), and what it rests on. Zero-copy's page-cache
+   * hits move nothing on the I/O path: what-if.ts charges this instead of pageCache. */
+  inPlace: { sPerByte: number; basis: string } | null;
   exact: boolean;
   sources: string[];
 }
 
+/** How the engine reads (profile-rates' ReadWay): io.engine mmap through page faults with its
+ * madvise; every other engine's device reads at the fadvise-random rate — readahead's extra bytes
+ * are added by the time model at that rate (what-if.ts), so that they are not counted twice. */
+export function readWay(s: RunSetup): ReadWay {
+  if (s.ioEngine === "mmap") return { engine: "mmap", fadvise: s.fadvise === "random" ? "random" : "normal" };
+  return { fadvise: "random" };
+}
+
 /** `directShare`: the fraction of device bytes read with O_DIRECT (the rest buffered-cold).
- * Null when the profile has no device reads at all. */
+ * Null when the profile has no device reads of the engine's kind at all. */
 export function ioInputs(r: MachineRates, s: RunSetup, directShare: number): IoInputs | null {
   const p = readParallelism(s);
   const size = readBytes(s);   // a chunk's rate, where records are read in chunks
+  const way = readWay(s);
+  const pcEngine = s.ioEngine === "mmap" ? "mmap" : undefined;
   const here = {
-    direct: r.deviceRead(size, p, "direct"),
-    buffered: r.deviceRead(size, p, "buffered-cold"),
-    pageCache: r.pageCacheRead(size, p),
+    direct: r.deviceRead(size, p, "direct", way),
+    buffered: r.deviceRead(size, p, "buffered-cold", way),
+    pageCache: r.pageCacheRead(size, p, pcEngine),
   };
-  if (!here.direct && !here.buffered) return null;
+  const modes = directShare >= 1 ? [here.direct] : directShare <= 0 ? [here.buffered] : [here.direct, here.buffered];
+  if (modes.some((m) => !m)) return null;
   const memo = new Map<string, number>();
   const cached = (key: string, f: () => number) => memo.get(key) ?? (memo.set(key, f()), memo.get(key)!);
   // Bytes split between the two cold modes take the harmonic mix of their bandwidths.
   const device = (n: number) =>
     cached(`d${n}`, () => {
-      const d = r.deviceRead(size, n, "direct")!.gbps;
-      const b = r.deviceRead(size, n, "buffered-cold")!.gbps;
+      const d = directShare > 0 ? r.deviceRead(size, n, "direct", way)!.gbps : Infinity;
+      const b = directShare < 1 ? r.deviceRead(size, n, "buffered-cold", way)!.gbps : Infinity;
       return 1 / (directShare / d + (1 - directShare) / b);
     });
-  const pageCache = (n: number) => cached(`p${n}`, () => r.pageCacheRead(size, n)?.gbps ?? Infinity);
-  const modes = directShare >= 1 ? [here.direct] : directShare <= 0 ? [here.buffered] : [here.direct, here.buffered];
+  const pageCache = (n: number) => cached(`p${n}`, () => r.pageCacheRead(size, n, pcEngine)?.gbps ?? Infinity);
+  const faults = s.ioEngine === "mmap-zerocopy" ? r.pageCacheRead(s.recordBytes, s.computeThreads, "mmap") : null;
+  const inPlace = faults && {
+    sPerByte: 1 / (faults.gbps * 1e9),
+    basis: `${faults.gbps.toFixed(2)} GB/s: ${faults.basis} — a copy out of a fresh mapping (faults and one read of every page) taken as the cost of computing on a resident record in place`,
+  };
   return {
     rates: { deviceGbps: device, pageCacheGbps: pageCache },
     deviceBasis: modes.map((m) => `${m!.gbps.toFixed(2)} GB/s: ${m!.basis}`).join("; "),
     pageCacheBasis: here.pageCache ? `${here.pageCache.gbps.toFixed(2)} GB/s: ${here.pageCache.basis}` : null,
-    exact: modes.every((m) => m!.exact) && (here.pageCache?.exact ?? false),
-    sources: [...new Set([...modes.flatMap((m) => m!.sources), ...(here.pageCache?.sources ?? [])])],
+    inPlace,
+    exact: modes.every((m) => m!.exact) && (here.pageCache?.exact ?? faults?.exact ?? false),
+    sources: [...new Set([...modes.flatMap((m) => m!.sources), ...(here.pageCache?.sources ?? []), ...(faults?.sources ?? [])])],
   };
 }
 
