@@ -11,9 +11,15 @@ import type { MachineContext } from "../results/machine-context.ts";
 export const PROFILE_VERSION = 1;
 
 /** One measured (or published) figure. `what` and `params` identify it:
- *   device_read      { recordBytes, parallelism, mode: "direct" | "buffered-cold", pattern? }  GB/s
- *                    (pattern "sequential": a streaming read, for the peak only)
- *   page_cache_read  { recordBytes, parallelism }               GB/s copied out of the page cache
+ *   device_read      { recordBytes, parallelism, mode: "direct" | "buffered-cold", pattern?,
+ *                      fadvise?, engine? }                      GB/s of requested bytes
+ *                    (pattern "sequential": a streaming read, for the peak only; fadvise
+ *                    "normal": readahead on, details.deviceBytesPerRequested its amplification —
+ *                    absent means "random"; engine "mmap": reads through page faults, their
+ *                    readahead per madvise included — absent means the pread pool)
+ *   page_cache_read  { recordBytes, parallelism, engine? }      GB/s copied out of the page cache
+ *                    (engine "mmap": out of a fresh mapping, one minor fault per fault-around
+ *                    window included — also the price of using a resident record in place)
  *   memory_copy      { threads }                                GB/s copied (read once, written once)
  *   memory_read      { threads }                                GB/s loaded
  *   kernel           { bits, threads, variant, backend? }       GB/s of expert weight bytes (cpu)
