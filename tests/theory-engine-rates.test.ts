@@ -89,6 +89,12 @@ describe("machineRates by engine and advice", () => {
     expect(onlyMmap.pageCacheRead(REC, 1)).toBeNull();
   });
 
+  test("the peak device read is the pread pool's: a fast rate through faults (readahead hits) is not the device's", () => {
+    const fast = withEngines(REC);
+    fast.measurements.push(m("device_read", { recordBytes: REC, parallelism: 8, mode: "buffered-cold", fadvise: "random", engine: "mmap" }, 99));
+    expect(machineRates(fast).peakDeviceRead()!.gbps).toBe(2);
+  });
+
   test("readahead: the amplification of fadvise-normal pread reads less one, by parallelism", () => {
     expect(r.readahead(REC, 1)!.extraPerRequested).toBeCloseTo(0.9, 12);
     const two = r.readahead(REC, 2)!;

@@ -80,10 +80,11 @@ export function writeProfile(path: string, profile: MachineProfile): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The best device read bandwidth in GB/s for a record size (any parallelism or mode);
+/** The best device read bandwidth in GB/s of the pread pool for a record size (any parallelism
+ * or mode; reads through page faults are the mmap engine's, not the device's);
  * falls back to the best of any record size; null when nothing was measured. */
 export function peakDeviceReadGbps(profile: MachineProfile | null, recordBytes?: number): number | null {
-  const reads = (profile?.measurements ?? []).filter((m) => m.what === "device_read" && m.unit === "GB/s");
+  const reads = (profile?.measurements ?? []).filter((m) => m.what === "device_read" && m.unit === "GB/s" && m.params.engine === undefined);
   const same = reads.filter((m) => m.params.recordBytes === recordBytes);
   const pool = same.length ? same : reads;
   return pool.length ? Math.max(...pool.map((m) => m.value)) : null;

@@ -148,8 +148,10 @@ export function machineRates(profile: MachineProfile | null): MachineRates {
       return r && { extraPerRequested: r.gbps, basis: `device bytes per requested byte of ${r.basis}`, exact: r.exact, sources: r.sources };
     },
     peakDeviceRead() {
-      if (device.length === 0) return null;
-      const best = device.reduce((a, b) => (b.value > a.value ? b : a));
+      // The pread pool's reads: a rate through page faults is a mechanism's, not the device's.
+      const pool = device.filter((m) => engineOf(m) === "pread");
+      if (pool.length === 0) return null;
+      const best = pool.reduce((a, b) => (b.value > a.value ? b : a));
       return { gbps: best.value, basis: describe(best), exact: true, sources: sourcesOf(best) };
     },
     pageCacheRead(recordBytes, parallelism, engine) {
