@@ -12,6 +12,7 @@ import type { MachineProfile, Measurement } from "../harness/probe/machine-profi
 import type { SimResult, SimSpec } from "../harness/sim/sim-binding.ts";
 import { simulateSection, type SimulateSection } from "../harness/sim/simulate-section.ts";
 import { predictPlan } from "../harness/theory/predict-plan.ts";
+import { ioInputs } from "../harness/theory/model-inputs.ts";
 import { machineRates } from "../harness/theory/profile-rates.ts";
 import type { RunSetup } from "../harness/theory/run-setup.ts";
 import type { Traffic } from "../harness/theory/traffic.ts";
@@ -152,6 +153,21 @@ describe("predict by engine", () => {
     const bare = predict({ label: "x", setup: zc, traffic: cached, rates: machineRates(withEngines(REC, { mmapCache: false })) });
     expect(bare.tokS).toBeNull();
     expect(bare.missing[0]).toContain("page_cache_read engine mmap");
+  });
+});
+
+describe("ioInputs for measured mmap runs", () => {
+  test("the fault figures where the profile has them; else the pread pool's, named as a stand-in", () => {
+    const mmap = { ...SETUP, ioEngine: "mmap" };
+    const own = ioInputs(machineRates(withEngines(REC)), mmap, 0)!;
+    expect(own.rates.deviceGbps(1)).toBe(1);
+    expect(own.rates.pageCacheGbps(1)).toBe(4);
+    const bare = ioInputs(machineRates(withEngines(REC, { mmapDevice: false, mmapCache: false })), mmap, 0)!;
+    expect(bare.rates.deviceGbps(1)).toBe(2);
+    expect(bare.rates.pageCacheGbps(1)).toBe(10);
+    expect(bare.deviceBasis).toContain("standing in for reads through page faults");
+    expect(bare.pageCacheBasis).toContain("standing in for reads through page faults");
+    expect(bare.exact).toBe(false);
   });
 });
 

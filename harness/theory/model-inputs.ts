@@ -2,7 +2,7 @@
 // at the configuration's record size, mode and parallelism, and compute times from the probed
 // kernel throughput — with what each rests on, and what the profile lacks.
 
-import type { MachineRates, ReadWay } from "./profile-rates.ts";
+import type { MachineRates, Rate, ReadWay } from "./profile-rates.ts";
 import type { RunSetup } from "./run-setup.ts";
 import { readBytes, readParallelism } from "./run-setup.ts";
 import type { ComputeTimes, IoRates } from "./time-model.ts";
@@ -28,16 +28,22 @@ export function readWay(s: RunSetup): ReadWay {
 }
 
 /** `directShare`: the fraction of device bytes read with O_DIRECT (the rest buffered-cold).
- * Null when the profile has no device reads of the engine's kind at all. */
+ * Null when the profile has no device reads at all. */
 export function ioInputs(r: MachineRates, s: RunSetup, directShare: number): IoInputs | null {
   const p = readParallelism(s);
   const size = readBytes(s);   // a chunk's rate, where records are read in chunks
-  const way = readWay(s);
-  const pcEngine = s.ioEngine === "mmap" ? "mmap" : undefined;
+  // A profile without reads through page faults: the pread pool's figures stand in, named as
+  // such (ceilings and decompositions of measured mmap runs; predictions say what is missing).
+  const own = readWay(s);
+  const faultsMeasured = own.engine !== "mmap" || r.deviceRead(size, p, "buffered-cold", own) !== null;
+  const way: ReadWay = faultsMeasured ? own : { fadvise: "random" };
+  const pcEngine = s.ioEngine === "mmap" && r.pageCacheRead(size, p, "mmap") ? "mmap" : undefined;
+  const standIn = (x: Rate | null, measured: boolean) =>
+    x && !measured ? { ...x, basis: `${x.basis}; standing in for reads through page faults, which the profile lacks`, exact: false } : x;
   const here = {
     direct: r.deviceRead(size, p, "direct", way),
-    buffered: r.deviceRead(size, p, "buffered-cold", way),
-    pageCache: r.pageCacheRead(size, p, pcEngine),
+    buffered: standIn(r.deviceRead(size, p, "buffered-cold", way), faultsMeasured),
+    pageCache: standIn(r.pageCacheRead(size, p, pcEngine), s.ioEngine !== "mmap" || pcEngine === "mmap"),
   };
   const modes = directShare >= 1 ? [here.direct] : directShare <= 0 ? [here.buffered] : [here.direct, here.buffered];
   if (modes.some((m) => !m)) return null;
