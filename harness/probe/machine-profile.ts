@@ -19,7 +19,8 @@ export const PROFILE_VERSION = 1;
  *                    readahead per madvise included — absent means the pread pool)
  *   page_cache_read  { recordBytes, parallelism, engine? }      GB/s copied out of the page cache
  *                    (engine "mmap": out of a fresh mapping, one minor fault per fault-around
- *                    window included — also the price of using a resident record in place)
+ *                    window included; less the read() copy, the price of using a resident
+ *                    record in place — mmap-zerocopy)
  *   memory_copy      { threads }                                GB/s copied (read once, written once)
  *   memory_read      { threads }                                GB/s loaded
  *   kernel           { bits, threads, variant, backend? }       GB/s of expert weight bytes (cpu)

@@ -42,7 +42,8 @@ export function probeMmapDeviceReads(o: ReadProbeOptions): ReadProbeResult {
 
 /** page_cache_read engine mmap: one pass over the warm records of a fresh mapping, i.e. a minor
  * fault per fault-around window and one read (and copy) of every page through 4 KB-page TLB
- * entries — also the cost of using a resident record in place (mmap-zerocopy), see what-if.ts. */
+ * entries; less the pread pool's page_cache_read, the cost of using a resident record in place
+ * (mmap-zerocopy, model-inputs.ts). */
 export function probeMmapPageCacheReads(o: ReadProbeOptions): ReadProbeResult {
   const files = layerFiles(o.modelDir);
   const out: ReadProbeResult = { measurements: [], skipped: [] };

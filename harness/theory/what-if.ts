@@ -62,9 +62,8 @@ export function predict(o: { label: string; setup: RunSetup; traffic: Traffic; r
   // readahead's device bytes included — adding the simulator's readahead would count them twice
   // (predict-plan.ts also gives mmap groups no readahead, so their hits are not inflated by it).
   const readahead = moves && s.ioEngine !== "mmap" && t.readahead && deviceReads > 0 ? t.readahead / deviceReads : 0;
-  // Zero-copy: a resident record computed on in place costs what a copy out of a fresh mapping
-  // costs (its faults and one read of every page through 4 KB-page TLB entries) — the probe's
-  // page_cache_read engine mmap; the copy's store stands in for the TLB misses the kernel then pays.
+  // Zero-copy: a resident record computed on in place pays the mapping's faults and TLB misses
+  // on the compute threads — a copy out of a fresh mapping less a read() copy (model-inputs.ts).
   const inPlaceS = s.ioEngine === "mmap-zerocopy" && io?.inPlace ? s.recordBytes * io.inPlace.sPerByte : 0;
   const layer = layerTime({
     setup: s,
