@@ -90,6 +90,18 @@ describe("machineRates by engine and advice", () => {
     expect(onlyMmap.pageCacheRead(REC, 1)).toBeNull();
   });
 
+  test("records read in chunks: readahead and the advised rate from figures measured in chunks of that size", () => {
+    const chunked = withEngines(REC);
+    chunked.measurements.push(m("device_read", { recordBytes: REC, parallelism: 1, mode: "buffered-cold", fadvise: "normal", chunkBytes: 2 ** 20 }, 0.5, 3.4));
+    const c = machineRates(chunked);
+    expect(c.readahead(2 ** 20, 1)!.extraPerRequested).toBeCloseTo(2.4, 12);   // a stream of chunks: far past the record
+    expect(c.readahead(REC, 1)!.extraPerRequested).toBeCloseTo(0.9, 12);      // whole records
+    const rate = c.deviceRead(2 ** 20, 1, "buffered-cold", { fadvise: "normal" })!;
+    expect(rate.gbps).toBe(0.5);
+    expect(rate.basis).toContain("1.05 MB chunks of 4.00 MB records");
+    expect(c.deviceRead(REC, 1, "buffered-cold", { fadvise: "normal" })!.gbps).toBe(1.5);
+  });
+
   test("the peak device read is the pread pool's: a fast rate through faults (readahead hits) is not the device's", () => {
     const fast = withEngines(REC);
     fast.measurements.push(m("device_read", { recordBytes: REC, parallelism: 8, mode: "buffered-cold", fadvise: "random", engine: "mmap" }, 99));
@@ -130,6 +142,20 @@ describe("predict by engine", () => {
     expect(hits.basis.io).toContain("mmap");
     // the simulator's readahead is not added on top of the fault rate, which includes it
     expect(predict({ label: "x", setup: mmap, traffic: { ...device, readahead: 32e6 }, rates: r }).timeS).toBeCloseTo(predict({ label: "x", setup: mmap, traffic: device, rates: r }).timeS!, 12);
+  });
+
+  test("fadvise normal: the advised rate holds readahead's time; without it, readahead's bytes at the random rate", () => {
+    const ahead: Traffic = { ...device, readahead: 32e6 };
+    // 4 reads of 4 MB one at a time at 1.5 GB/s under fadvise normal, readahead inside the rate
+    const advised = predict({ label: "x", setup: SETUP, traffic: ahead, rates: r });
+    expect(ms(advised.timeS)).toBeCloseTo(2 * (16 / 1.5 + 5), 9);
+    expect(advised.layer!.readaheadS).toBe(0);
+    expect(advised.basis.io).toContain("fadvise normal");
+    // no fadvise-normal figures: the records and readahead's 16 MB per layer at the random 2 GB/s
+    const bare = predict({ label: "x", setup: SETUP, traffic: ahead, rates: machineRates(withEngines(REC, { normal: false })) });
+    expect(ms(bare.timeS)).toBeCloseTo(2 * (32 / 2 + 5), 9);
+    // fadvise random: the random rate, whatever the profile holds
+    expect(ms(predict({ label: "x", setup: { ...SETUP, fadvise: "random" }, traffic: device, rates: r }).timeS)).toBeCloseTo(2 * (16 / 2 + 5), 9);
   });
 
   test("mmap without fault figures in the profile: no number, and what is missing", () => {

@@ -26,8 +26,11 @@ export interface ReadProbeResult {
 export const TOOL = "tierbench probe (bench_io, pread pool)";
 const WARM_SPAN = 512 * 2 ** 20;   // bytes of each file kept warm for page-cache reads
 
-/** Records read per readahead figure: few parallelisms keep the probe's added time small. */
+/** Readahead figures: few parallelisms keep the probe's added time small. */
 export const READAHEAD_PARALLELISM = [1, 4, 8] as const;
+/** Whole records (0) and io.chunk 1 MiB: a record read in sequential chunks is a stream to the
+ * kernel, whose readahead then runs far past the record; one whole-record read is not. */
+export const READAHEAD_CHUNKS = [0, 2 ** 20] as const;
 
 export function layerFiles(modelDir: string): string[] {
   const files = readdirSync(modelDir).filter((f) => /^layer_\d+\.bin$/.test(f)).sort().map((f) => join(modelDir, f));
@@ -87,13 +90,15 @@ export function probeReadahead(o: ReadProbeOptions): ReadProbeResult {
   const files = layerFiles(o.modelDir);
   const out: ReadProbeResult = { measurements: [], skipped: [] };
   try {
-    for (const parallelism of o.parallelism) {
-      const samples = benchIo({ files, recordBytes: o.recordBytes, parallel: parallelism, mode: "buffered-cold", fadvise: "normal", samples: o.samples, seconds: o.sampleSeconds });
-      assertCold(files, samples);
-      const m = measurement("device_read", { recordBytes: o.recordBytes, parallelism, mode: "buffered-cold", fadvise: "normal" }, samples, o.modelDir);
-      o.note?.(`  device buffered-cold fadvise normal, ${parallelism} in flight: ${m.value.toFixed(2)} GB/s (device/requested ${Number(m.details!.deviceBytesPerRequested).toFixed(2)})`);
-      out.measurements.push(m);
-    }
+    for (const chunk of READAHEAD_CHUNKS.filter((c) => c < o.recordBytes))
+      for (const parallelism of o.parallelism) {
+        const samples = benchIo({ files, recordBytes: o.recordBytes, chunk, parallel: parallelism, mode: "buffered-cold", fadvise: "normal", samples: o.samples, seconds: o.sampleSeconds });
+        assertCold(files, samples);
+        const params = { recordBytes: o.recordBytes, parallelism, mode: "buffered-cold", fadvise: "normal", ...(chunk ? { chunkBytes: chunk } : {}) };
+        const m = measurement("device_read", params, samples, o.modelDir);
+        o.note?.(`  device buffered-cold fadvise normal, ${chunk ? `${chunk}-byte chunks, ` : ""}${parallelism} in flight: ${m.value.toFixed(2)} GB/s (device/requested ${Number(m.details!.deviceBytesPerRequested).toFixed(2)})`);
+        out.measurements.push(m);
+      }
   } catch (err) {
     out.skipped.push({ what: "device_read buffered-cold fadvise normal", reason: (err as Error).message });
   }

@@ -12,11 +12,12 @@ export const PROFILE_VERSION = 1;
 
 /** One measured (or published) figure. `what` and `params` identify it:
  *   device_read      { recordBytes, parallelism, mode: "direct" | "buffered-cold", pattern?,
- *                      fadvise?, engine? }                      GB/s of requested bytes
+ *                      fadvise?, engine?, chunkBytes? }         GB/s of requested bytes
  *                    (pattern "sequential": a streaming read, for the peak only; fadvise
  *                    "normal": readahead on, details.deviceBytesPerRequested its amplification —
  *                    absent means "random"; engine "mmap": reads through page faults, their
- *                    readahead per madvise included — absent means the pread pool)
+ *                    readahead per madvise included — absent means the pread pool; chunkBytes:
+ *                    records read in sequential pieces of that size, as io.chunk does)
  *   page_cache_read  { recordBytes, parallelism, engine? }      GB/s copied out of the page cache
  *                    (engine "mmap": out of a fresh mapping, one minor fault per fault-around
  *                    window included; less the read() copy, the price of using a resident

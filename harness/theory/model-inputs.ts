@@ -9,6 +9,9 @@ import type { ComputeTimes, IoRates } from "./time-model.ts";
 
 export interface IoInputs {
   rates: IoRates;
+  /** The buffered device rate was measured with the configuration's own readahead (mmap's
+   * faults, or fadvise normal): readahead's bytes are in its time already. */
+  readaheadInRate: boolean;
   deviceBasis: string;         // at the configuration's parallelism
   pageCacheBasis: string | null; // null: not in the profile (page-cache reads counted as free)
   /** mmap-zerocopy: seconds per byte a resident record used in place adds to the compute threads
@@ -20,11 +23,10 @@ export interface IoInputs {
 }
 
 /** How the engine reads (profile-rates' ReadWay): io.engine mmap through page faults with its
- * madvise; every other engine's device reads at the fadvise-random rate — readahead's extra bytes
- * are added by the time model at that rate (what-if.ts), so that they are not counted twice. */
+ * madvise; the others under their io.fadvise. */
 export function readWay(s: RunSetup): ReadWay {
-  if (s.ioEngine === "mmap") return { engine: "mmap", fadvise: s.fadvise === "random" ? "random" : "normal" };
-  return { fadvise: "random" };
+  const fadvise = s.fadvise === "random" ? "random" : "normal";
+  return s.ioEngine === "mmap" ? { engine: "mmap", fadvise } : { fadvise };
 }
 
 /** `directShare`: the fraction of device bytes read with O_DIRECT (the rest buffered-cold).
@@ -36,7 +38,11 @@ export function ioInputs(r: MachineRates, s: RunSetup, directShare: number): IoI
   // such (ceilings and decompositions of measured mmap runs; predictions say what is missing).
   const own = readWay(s);
   const faultsMeasured = own.engine !== "mmap" || r.deviceRead(size, p, "buffered-cold", own) !== null;
-  const way: ReadWay = faultsMeasured ? own : { fadvise: "random" };
+  // Buffered reads under fadvise normal take the rate measured under it, readahead's time
+  // included — where the profile has it; else the random-advice rate, readahead's bytes then
+  // timed at that rate by what-if.ts (readaheadInRate false).
+  const normalMeasured = own.engine !== "mmap" && own.fadvise === "normal" && r.readahead(size, p) !== null;
+  const way: ReadWay = !faultsMeasured ? { fadvise: "random" } : own.engine === "mmap" || normalMeasured ? own : { fadvise: "random" };
   const pcEngine = s.ioEngine === "mmap" && r.pageCacheRead(size, p, "mmap") ? "mmap" : undefined;
   const standIn = (x: Rate | null, measured: boolean) =>
     x && !measured ? { ...x, basis: `${x.basis}; standing in for reads through page faults, which the profile lacks`, exact: false } : x;
@@ -59,6 +65,7 @@ export function ioInputs(r: MachineRates, s: RunSetup, directShare: number): IoI
   const pageCache = (n: number) => cached(`p${n}`, () => r.pageCacheRead(size, n, pcEngine)?.gbps ?? Infinity);
   const inPlace = s.ioEngine === "mmap-zerocopy" ? inPlaceCost(r, s) : null;
   return {
+    readaheadInRate: (own.engine === "mmap" && faultsMeasured) || normalMeasured,
     rates: { deviceGbps: device, pageCacheGbps: pageCache },
     deviceBasis: modes.map((m) => `${m!.gbps.toFixed(2)} GB/s: ${m!.basis}`).join("; "),
     pageCacheBasis: here.pageCache ? `${here.pageCache.gbps.toFixed(2)} GB/s: ${here.pageCache.basis}` : null,

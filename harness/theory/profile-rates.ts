@@ -28,7 +28,9 @@ const num = (m: Measurement, k: string) => Number(m.params[k]);
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 const describe = (m: Measurement) => {
   const p = m.params;
-  const what = [p.engine ? `${p.engine}` : "", p.mode, p.pattern, p.fadvise ? `fadvise ${p.fadvise}` : "", has(m, "parallelism") ? `${p.parallelism} in flight` : "", has(m, "recordBytes") ? `${mb(num(m, "recordBytes"))} records` : ""]
+  const size = has(m, "chunkBytes") ? `${mb(num(m, "chunkBytes"))} chunks of ${mb(num(m, "records"))} records`
+    : has(m, "recordBytes") ? `${mb(num(m, "recordBytes"))} records` : "";
+  const what = [p.engine ? `${p.engine}` : "", p.mode, p.pattern, p.fadvise ? `fadvise ${p.fadvise}` : "", has(m, "parallelism") ? `${p.parallelism} in flight` : "", size]
     .filter(Boolean)
     .join(", ");
   return `${what} (${m.tool})`;
@@ -114,14 +116,21 @@ export function machineRates(profile: MachineProfile | null): MachineRates {
   const engineOf = (m: Measurement) => String(m.params.engine ?? "pread");
   const adviceOf = (m: Measurement) => String(m.params.fadvise ?? "random");
   const pageCache = gbps.filter((m) => m.what === "page_cache_read");
+  // Readahead depends on how a record is read: whole, or in sequential chunks (which the kernel
+  // takes for a stream). Reads in chunks are looked up by the size of one read, as the rates
+  // of chunked configurations are (model-inputs.ts); `records` keeps the record size.
+  const bySize = (m: Measurement): Measurement =>
+    has(m, "chunkBytes") && has(m, "recordBytes")
+      ? { ...m, params: { ...m.params, recordBytes: Math.min(num(m, "chunkBytes"), num(m, "recordBytes")), records: num(m, "recordBytes") } }
+      : m;
   const normalReads = random.filter((m) => engineOf(m) === "pread" && m.params.mode === "buffered-cold" && adviceOf(m) === "normal" &&
-    Number.isFinite(Number(m.details?.deviceBytesPerRequested)) && Number(m.details?.deviceBytesPerRequested) > 0);
+    Number.isFinite(Number(m.details?.deviceBytesPerRequested)) && Number(m.details?.deviceBytesPerRequested) > 0).map(bySize);
 
   return {
     deviceRead(recordBytes, parallelism, mode, way = {}) {
       const engine = way.engine ?? "pread";
       const advice = way.fadvise ?? "random";
-      const pool = random.filter((m) => engineOf(m) === engine);
+      const pool = random.filter((m) => engineOf(m) === engine).map(bySize);
       // Direct reads take no advice; buffered ones take the asked advice, else the other stands in.
       const advised = (ms: Measurement[]) => {
         if (mode === "direct") return { ms, note: "" };

@@ -58,10 +58,12 @@ export function predict(o: { label: string; setup: RunSetup; traffic: Traffic; r
     return { ...base, tokS: null, timeS: null, layer: null, basis: { io: io?.deviceBasis ?? null, compute: null }, missing };
 
   const deviceReads = t.device / s.recordBytes;
-  // Reads through page faults: the probed mmap rate is requested bytes over the faults' time,
-  // readahead's device bytes included — adding the simulator's readahead would count them twice
-  // (predict-plan.ts also gives mmap groups no readahead, so their hits are not inflated by it).
-  const readahead = moves && s.ioEngine !== "mmap" && t.readahead && deviceReads > 0 ? t.readahead / deviceReads : 0;
+  // A rate measured with the configuration's own readahead (reads through page faults, or the
+  // pread pool under fadvise normal) is requested bytes over a time that includes readahead's
+  // device bytes: adding the simulator's readahead to it would count them twice. Readahead runs
+  // past the record sequentially, cheaper per byte than the random reads of the random-advice
+  // rate, so only where the profile lacks the advised rate are its bytes timed at that one.
+  const readahead = moves && !io?.readaheadInRate && t.readahead && deviceReads > 0 ? t.readahead / deviceReads : 0;
   // Zero-copy: a resident record computed on in place pays the mapping's faults and TLB misses
   // on the compute threads — a copy out of a fresh mapping less a read() copy (model-inputs.ts).
   const inPlaceS = s.ioEngine === "mmap-zerocopy" && io?.inPlace ? s.recordBytes * io.inPlace.sPerByte : 0;
