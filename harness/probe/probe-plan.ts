@@ -22,7 +22,8 @@ export interface ProbePlan {
 }
 
 /** The default plan: both record sizes of the qwen3.5-397b-a17b preset (2- and 4-bit), and
- * thread counts 1 and every core. About a minute and a quarter on a small machine. */
+ * thread counts 1 and every core. About a minute and a half on a small machine (the fadvise-normal
+ * and mmap reads add some 25 s of it). */
 export function defaultPlan(recordBytes: readonly number[], cores: number): ProbePlan {
   const upTo = (xs: number[]) => [...new Set(xs.filter((x) => x <= cores).concat(cores))].sort((a, b) => a - b);
   return {
