@@ -20,7 +20,10 @@ for (const l of [0, 1]) {
   writeFileSync(join(model, `layer_0${l}.bin`), bytes);
 }
 writeFileSync(join(model, "manifest.json"), JSON.stringify({ record_size: RECORD }));
-const plan = { parallelism: [1, 2], cacheParallelism: [1], threads: [1], samples: 2, sampleSeconds: 0.02, memoryMib: 16, kernelMib: 16 };
+const plan = {
+  parallelism: [1, 2], cacheParallelism: [1], readaheadParallelism: [1, 2], mmapParallelism: [1], mmapCacheParallelism: [1],
+  threads: [1], samples: 2, sampleSeconds: 0.02, memoryMib: 16, kernelMib: 16,
+};
 const profilePath = join(root, "profile", "host.json");
 const SLOW = 180_000;   // each probe builds and runs the bench programs: seconds on a loaded machine
 
@@ -38,6 +41,17 @@ test("the full probe measures every kind of figure and checks its reads", async 
       expect(keys.has(measurementKey({ what: "device_read", params: { recordBytes: RECORD, parallelism, mode } }))).toBe(true);
   }
   for (const s of r.skipped) expect(s.reason.length).toBeGreaterThan(10);
+  // readahead: buffered-cold under fadvise normal, with the device bytes each requested byte cost
+  if (!skipped.includes("device_read buffered-cold fadvise normal"))
+    for (const parallelism of [1, 2]) {
+      const m = p.measurements.find((x) => measurementKey(x) === measurementKey({ what: "device_read", params: { recordBytes: RECORD, parallelism, mode: "buffered-cold", fadvise: "normal" } }));
+      expect(m?.details?.deviceBytesPerRequested).toBeGreaterThan(0);
+    }
+  // reads through page faults: cold under both advices, and copies out of a fresh mapping
+  for (const fadvise of ["normal", "random"])
+    if (!skipped.includes(`device_read mmap fadvise ${fadvise}`))
+      expect(keys.has(measurementKey({ what: "device_read", params: { recordBytes: RECORD, parallelism: 1, mode: "buffered-cold", fadvise, engine: "mmap" } }))).toBe(true);
+  expect(keys.has(measurementKey({ what: "page_cache_read", params: { recordBytes: RECORD, parallelism: 1, engine: "mmap" } }))).toBe(true);
   expect(keys.has(measurementKey({ what: "page_cache_read", params: { recordBytes: RECORD, parallelism: 1 } }))).toBe(true);
   for (const what of ["memory_copy", "memory_read"]) expect(keys.has(measurementKey({ what, params: { threads: 1 } }))).toBe(true);
   const kernels = p.measurements.filter((m) => m.what === "kernel");

@@ -85,3 +85,12 @@ test("a policy alias (a policy plus a prefetch predictor) is simulated, noted as
     "cache.policy: arc, cache.entries: 40, prefetch.predictor: temporal"));
   expect(simGroups(q, q.simulate!, enginePolicies(reg)).map((g) => g.configs)).toEqual([["a"], ["b"]]);
 });
+
+test("io-engines: io.fadvise splits simulations (readahead differs); engines and reads in flight do not", () => {
+  const text = readFileSync(path.resolve(import.meta.dir, "../experiments/io-engines.yaml"), "utf8");
+  const groups = simGroups(plan(text), defaults(), enginePolicies(reg));
+  const fadviseOf = (g: typeof groups[0]) => String(g.engine["io.fadvise"]);
+  expect(groups.map((g) => `${g.direct} ${fadviseOf(g)}`).sort()).toEqual(["off normal", "off random", "on normal", "on random"]);
+  for (const g of groups) expect(g.configs.every((c) => c.endsWith(`[io.fadvise=${fadviseOf(g)}]`))).toBe(true);
+  expect(groups.find((g) => g.direct === "off" && fadviseOf(g) === "normal")!.configs).toContain("mmap-8[io.fadvise=normal]");
+});

@@ -16,6 +16,7 @@ export interface BenchIoOptions {
   fadvise?: "normal" | "random" | "sequential";   // default random: no readahead beyond the record
   chunk?: number;              // io.chunk, bytes
   spanBytes?: number;          // only records within the first spanBytes of each file
+  maxBytes?: number;           // a sample ends once it read this many bytes
   seed?: number;
 }
 
@@ -45,6 +46,7 @@ export function benchIoArgs(o: BenchIoOptions): string[] {
   ];
   if (o.chunk) args.push("--chunk", String(o.chunk));
   if (o.spanBytes) args.push("--span", String(o.spanBytes));
+  if (o.maxBytes) args.push("--max-bytes", String(o.maxBytes));
   return [...args, ...o.files];
 }
 

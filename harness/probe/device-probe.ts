@@ -1,6 +1,7 @@
 // Device and page-cache read bandwidth on the model's own layer files through the pread pool
-// (bench_io): direct, buffered-cold (dropped pages, fadvise RANDOM) and warm; each figure the
-// median of its samples, with the device bytes each requested byte cost.
+// (bench_io): direct, buffered-cold (dropped pages, fadvise RANDOM; NORMAL too, for readahead's
+// amplification) and warm; each figure the median of its samples, with the device bytes each
+// requested byte cost. Reads through page faults (io.engine mmap) are probed in mmap-probe.ts.
 
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -22,8 +23,14 @@ export interface ReadProbeResult {
   skipped: { what: string; reason: string }[];
 }
 
-const TOOL = "tierbench probe (bench_io, pread pool)";
+export const TOOL = "tierbench probe (bench_io, pread pool)";
 const WARM_SPAN = 512 * 2 ** 20;   // bytes of each file kept warm for page-cache reads
+
+/** Readahead figures: few parallelisms keep the probe's added time small. */
+export const READAHEAD_PARALLELISM = [1, 4, 8] as const;
+/** Whole records (0) and io.chunk 1 MiB: a record read in sequential chunks is a stream to the
+ * kernel, whose readahead then runs far past the record; one whole-record read is not. */
+export const READAHEAD_CHUNKS = [0, 2 ** 20] as const;
 
 export function layerFiles(modelDir: string): string[] {
   const files = readdirSync(modelDir).filter((f) => /^layer_\d+\.bin$/.test(f)).sort().map((f) => join(modelDir, f));
@@ -31,7 +38,7 @@ export function layerFiles(modelDir: string): string[] {
   return files;
 }
 
-function measurement(what: string, params: Measurement["params"], samples: BenchIoSample[], target: string): Measurement {
+export function measurement(what: string, params: Measurement["params"], samples: BenchIoSample[], target: string, tool = TOOL): Measurement {
   const bytes = samples.reduce((a, s) => a + s.bytes, 0);
   const device = samples.reduce((a, s) => a + Math.max(0, s.device_bytes), 0);
   const details: Record<string, number> = {
@@ -42,13 +49,13 @@ function measurement(what: string, params: Measurement["params"], samples: Bench
   if (resident.length) details.residentBytesAtStart = Math.max(...resident);
   return {
     what, params, value: median(samples.map((s) => s.gbps)), unit: "GB/s", samples: samples.map((s) => s.gbps),
-    tool: TOOL, target, measuredAt: new Date().toISOString(), details,
+    tool, target, measuredAt: new Date().toISOString(), details,
   };
 }
 
 /** Cold means cold: pages that posix_fadvise(DONTNEED) cannot drop (tmpfs, or mapped by another
  * process) would be read from memory and reported as the device. */
-function assertCold(files: string[], samples: BenchIoSample[]): void {
+export function assertCold(files: string[], samples: BenchIoSample[]): void {
   const total = files.reduce((a, f) => a + statSync(f).size, 0);
   const resident = Math.max(...samples.map((s) => s.resident_before));
   if (resident > 0.01 * total)
@@ -73,6 +80,27 @@ export function probeDeviceReads(o: ReadProbeOptions): ReadProbeResult {
     } catch (err) {
       out.skipped.push({ what: `device_read ${mode}`, reason: (err as Error).message });
     }
+  }
+  return out;
+}
+
+/** device_read buffered-cold under fadvise NORMAL at a few parallelisms: what readahead costs in
+ * time and, in details.deviceBytesPerRequested, in bytes (the predictions' readahead). */
+export function probeReadahead(o: ReadProbeOptions): ReadProbeResult {
+  const files = layerFiles(o.modelDir);
+  const out: ReadProbeResult = { measurements: [], skipped: [] };
+  try {
+    for (const chunk of READAHEAD_CHUNKS.filter((c) => c < o.recordBytes))
+      for (const parallelism of o.parallelism) {
+        const samples = benchIo({ files, recordBytes: o.recordBytes, chunk, parallel: parallelism, mode: "buffered-cold", fadvise: "normal", samples: o.samples, seconds: o.sampleSeconds });
+        assertCold(files, samples);
+        const params = { recordBytes: o.recordBytes, parallelism, mode: "buffered-cold", fadvise: "normal", ...(chunk ? { chunkBytes: chunk } : {}) };
+        const m = measurement("device_read", params, samples, o.modelDir);
+        o.note?.(`  device buffered-cold fadvise normal, ${chunk ? `${chunk}-byte chunks, ` : ""}${parallelism} in flight: ${m.value.toFixed(2)} GB/s (device/requested ${Number(m.details!.deviceBytesPerRequested).toFixed(2)})`);
+        out.measurements.push(m);
+      }
+  } catch (err) {
+    out.skipped.push({ what: "device_read buffered-cold fadvise normal", reason: (err as Error).message });
   }
   return out;
 }

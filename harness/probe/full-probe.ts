@@ -7,7 +7,8 @@ import { dirname, join } from "node:path";
 import { describe, ensureModel, library } from "../../ffi/index.ts";
 import { defaultModelRoot } from "../../ffi/models.ts";
 import { machineContext, type MachineContext } from "../results/machine-context.ts";
-import { probeDeviceReads, probePageCacheReads } from "./device-probe.ts";
+import { probeDeviceReads, probePageCacheReads, probeReadahead } from "./device-probe.ts";
+import { probeMmapDeviceReads, probeMmapPageCacheReads } from "./mmap-probe.ts";
 import { PROFILE_VERSION, readProfile, upsertMeasurements, writeProfile, type MachineProfile, type Measurement } from "./machine-profile.ts";
 import { probeKernels, probeMemory } from "./memory-probe.ts";
 import { defaultPlan, samePlan, type ProbePlan } from "./probe-plan.ts";
@@ -83,8 +84,14 @@ export async function fullProbe(o: FullProbeOptions): Promise<FullProbeResult> {
     const dev = probeDeviceReads({ ...io, parallelism: plan.parallelism });
     note(`page-cache reads, ${recordBytes}-byte records`);
     const pc = probePageCacheReads({ ...io, parallelism: plan.cacheParallelism });
-    fresh.push(...dev.measurements, ...pc.measurements);
-    skipped.push(...dev.skipped, ...pc.skipped);
+    note(`readahead (fadvise normal), ${recordBytes}-byte records`);
+    const ra = probeReadahead({ ...io, parallelism: plan.readaheadParallelism });
+    note(`reads through page faults (mmap), ${recordBytes}-byte records`);
+    const mdev = probeMmapDeviceReads({ ...io, parallelism: plan.mmapParallelism });
+    const mpc = probeMmapPageCacheReads({ ...io, parallelism: plan.mmapCacheParallelism });
+    const parts = [dev, pc, ra, mdev, mpc];
+    fresh.push(...parts.flatMap((p) => p.measurements));
+    skipped.push(...parts.flatMap((p) => p.skipped));
   }
   note(`memory copy and read, ${plan.threads.join("/")} threads`);
   fresh.push(...probeMemory({ threads: plan.threads, samples: plan.samples, mib: plan.memoryMib }));

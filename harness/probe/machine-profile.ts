@@ -11,9 +11,17 @@ import type { MachineContext } from "../results/machine-context.ts";
 export const PROFILE_VERSION = 1;
 
 /** One measured (or published) figure. `what` and `params` identify it:
- *   device_read      { recordBytes, parallelism, mode: "direct" | "buffered-cold", pattern? }  GB/s
- *                    (pattern "sequential": a streaming read, for the peak only)
- *   page_cache_read  { recordBytes, parallelism }               GB/s copied out of the page cache
+ *   device_read      { recordBytes, parallelism, mode: "direct" | "buffered-cold", pattern?,
+ *                      fadvise?, engine?, chunkBytes? }         GB/s of requested bytes
+ *                    (pattern "sequential": a streaming read, for the peak only; fadvise
+ *                    "normal": readahead on, details.deviceBytesPerRequested its amplification —
+ *                    absent means "random"; engine "mmap": reads through page faults, their
+ *                    readahead per madvise included — absent means the pread pool; chunkBytes:
+ *                    records read in sequential pieces of that size, as io.chunk does)
+ *   page_cache_read  { recordBytes, parallelism, engine? }      GB/s copied out of the page cache
+ *                    (engine "mmap": out of a fresh mapping, one minor fault per fault-around
+ *                    window included; less the read() copy, the price of using a resident
+ *                    record in place — mmap-zerocopy)
  *   memory_copy      { threads }                                GB/s copied (read once, written once)
  *   memory_read      { threads }                                GB/s loaded
  *   kernel           { bits, threads, variant, backend? }       GB/s of expert weight bytes (cpu)
@@ -74,10 +82,11 @@ export function writeProfile(path: string, profile: MachineProfile): void {
   renameSync(`${path}.tmp`, path);
 }
 
-/** The best device read bandwidth in GB/s for a record size (any parallelism or mode);
+/** The best device read bandwidth in GB/s of the pread pool for a record size (any parallelism
+ * or mode; reads through page faults are the mmap engine's, not the device's);
  * falls back to the best of any record size; null when nothing was measured. */
 export function peakDeviceReadGbps(profile: MachineProfile | null, recordBytes?: number): number | null {
-  const reads = (profile?.measurements ?? []).filter((m) => m.what === "device_read" && m.unit === "GB/s");
+  const reads = (profile?.measurements ?? []).filter((m) => m.what === "device_read" && m.unit === "GB/s" && m.params.engine === undefined);
   const same = reads.filter((m) => m.params.recordBytes === recordBytes);
   const pool = same.length ? same : reads;
   return pool.length ? Math.max(...pool.map((m) => m.value)) : null;

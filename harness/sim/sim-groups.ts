@@ -1,6 +1,6 @@
 // From an experiment's plan to the simulations `bun run simulate` runs: configurations that
 // route, cache and read alike (same routing, geometry, tokens, warm-up, cache.scope, io.direct,
-// page cache) share one simulation, whose cells are the section's policies × capacities plus
+// io.fadvise, page cache) share one simulation, whose cells are the section's policies × capacities plus
 // each configuration's own policy and size. Pure.
 import type { EngineValue } from "../engine/registry.ts";
 import type { Plan, RunSpec } from "../experiment/plan.ts";
@@ -28,11 +28,11 @@ export interface SimGroup {
 }
 
 /** Engine keys that change what a simulation replays, what it prefetches or pins, or how a miss
- * is read. */
+ * is read (io.fadvise: whether the page-cache model reads ahead). */
 const SIMULATED = (k: string) =>
   k.startsWith("routing.") || (k.startsWith("model.") && k !== "model.dir" && k !== "model.seed") ||
   k.startsWith("prefetch.") || k.startsWith("pin.") ||
-  k === "run.tokens" || k === "cache.scope" || k === "io.direct";
+  k === "run.tokens" || k === "cache.scope" || k === "io.direct" || k === "io.fadvise";
 
 /** Entries per cache for a capacity as written, by the engine's and the harness's rules:
  * global budgets scale with s, per-layer ones do not; bytes become whole records. */

@@ -22,7 +22,7 @@ export interface SimulationRecord {
   git: GitRevision;
   engineAbi: number;
   section: SimulateSection;
-  groups: { group: SimGroup; result: SimResult }[];
+  groups: { group: SimGroup; result: SimResult; readahead?: { bytes: number; basis: string } }[];
 }
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");

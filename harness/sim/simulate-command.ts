@@ -8,7 +8,10 @@ import type { Registry } from "../engine/registry.ts";
 import { formatDiagnostic } from "../experiment/diagnostic.ts";
 import { findExperimentFile } from "../experiment/find-file.ts";
 import { planExperiment } from "../experiment/plan-experiment.ts";
+import { defaultProfilePath, readProfile, type MachineProfile } from "../probe/machine-profile.ts";
 import { gitRevision } from "../results/git-revision.ts";
+import { machineRates } from "../theory/profile-rates.ts";
+import { readaheadForEngine } from "../theory/readahead.ts";
 import { simulate } from "./sim-binding.ts";
 import { simGroups } from "./sim-groups.ts";
 import { simulationDir, writeSimulation, type SimulationRecord } from "./sim-output.ts";
@@ -34,6 +37,16 @@ export interface SimulateIO {
   err: (line: string) => void;
   progress?: (group: string, fraction: number) => void;
   now?: () => Date;
+  /** The machine profile behind simulate.readahead auto (default: this machine's, if probed). */
+  profile?: () => MachineProfile | null;
+}
+
+function defaultProfile(root: string): MachineProfile | null {
+  try {
+    return readProfile(defaultProfilePath(root));
+  } catch {
+    return null;   // another profile version: auto readahead falls back to none
+  }
 }
 
 export async function simulateCommand(arg: string | undefined, io: SimulateIO): Promise<number> {
@@ -54,6 +67,7 @@ export async function simulateCommand(arg: string | undefined, io: SimulateIO): 
   const section: SimulateSection = plan.simulate ?? (simulateSection(reg).parse({}) as SimulateSection);
   if (io.threads !== undefined) section.threads = io.threads;
   const groups = simGroups(plan, section, enginePolicies(reg));
+  const rates = machineRates(io.profile ? io.profile() : defaultProfile(io.root));
 
   const record: SimulationRecord = {
     schema: 1, kind: "simulation", experiment: plan.name, file: found.file, createdAt: (io.now?.() ?? new Date()).toISOString(),
@@ -61,14 +75,18 @@ export async function simulateCommand(arg: string | undefined, io: SimulateIO): 
   };
   const rows: SimRow[][] = [];
   for (const g of groups) {
+    // A group's configurations share io.fadvise and io.direct; the first one's engine and reads
+    // in flight stand for all of them (predictions resolve readahead per configuration).
+    const k = plan.runs.find((r) => r.config === g.configs[0])!.workload.k;
+    const readahead = readaheadForEngine(section.readahead, g.engine, { recordBytes: g.recordBytes, k }, rates);
     const spec = {
       cells: g.cells, warmup: g.warmup, threads: section.threads,
-      pagecache: { model: section.pagecache, bytes: g.pageCacheBytes, readahead_bytes: section.readahead,
+      pagecache: { model: section.pagecache, bytes: g.pageCacheBytes, readahead_bytes: readahead.bytes,
                    active_fraction: section.active_fraction },
     };
     try {
       const result = await simulate(g.engine, spec, { signal: io.signal, onProgress: (f) => io.progress?.(g.id, f) });
-      record.groups.push({ group: g, result });
+      record.groups.push({ group: g, result, readahead });
       rows.push(simRows(g, result));
       io.out(`${renderSimTable(g, rows.at(-1)!, result.tokens)}\n`);
     } catch (e) {

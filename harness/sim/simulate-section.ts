@@ -16,7 +16,9 @@ export interface SimulateSection {
   policies?: string[];          // default: every policy the engine has
   capacities?: CapacityInput[]; // default: powers of two up to the key space of a cache
   pagecache: PagecacheModel;
-  readahead: number;            // bytes read past a record by a read that reaches the device
+  /** Bytes read past a record by a read that reaches the device; "auto": the machine profile's
+   * readahead for each configuration's io.fadvise (harness/theory/readahead.ts). */
+  readahead: number | "auto";
   active_fraction: number;
   threads: number;              // 0 = every CPU
 }
@@ -57,7 +59,7 @@ export function simulateSection(reg: Registry) {
     policies: z.array(z.enum(policies as [string, ...string[]])).min(1).optional(),
     capacities: z.array(capacity).min(1).optional(),
     pagecache: z.enum(PAGECACHE_MODELS).prefault("lru"),
-    readahead: sizeSchema().prefault(0),
+    readahead: z.union([z.literal("auto"), sizeSchema()]).prefault("auto"),
     active_fraction: z.number().refine((v) => v > 0 && v <= 1, "the share must be above 0 and at most 1").prefault(0.5),
     threads: z.number().int().min(0).max(256).prefault(0),
   });
@@ -71,7 +73,7 @@ export const SIMULATE_DOC: [string, string, string, string][] = [
     "Application-cache sizes: whole numbers are entries per cache (as cache.entries, scaled with s unless cache.scope is per-layer), sizes are bytes (as cache.budget_bytes). Each variant's own policy and size are added."],
   ["pagecache", "off | lru | 2q", '"lru"',
     "Page-cache model behind the application cache, sized to machine.page_cache less the application cache: LRU over records, or Linux's active/inactive lists (2q)."],
-  ["readahead", "size", "0", "Bytes the OS reads past a record on a read that reaches the device (the disk's read_ahead_kb); not scaled."],
+  ["readahead", "auto | size", '"auto"', "Bytes the OS reads past a record on a read that reaches the device; not scaled. auto: per configuration from the machine profile — the probe's read amplification of buffered-cold reads under io.fadvise normal, at the configuration's read size and reads in flight; 0 under io.fadvise random, io.direct on, and for io.engine mmap (its probed rate through page faults includes readahead). A size applies to every configuration."],
   ["active_fraction", "number in (0, 1]", "0.5", "2q: share of the page cache the active list may hold."],
   ["threads", "integer 0..256", "0", "Worker threads of the simulator; 0 = one per CPU."],
 ];

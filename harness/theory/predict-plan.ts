@@ -12,6 +12,7 @@ import { simGroups } from "../sim/sim-groups.ts";
 import type { SimulateSection } from "../sim/simulate-section.ts";
 import type { StatedDense } from "./model-inputs.ts";
 import { machineRates } from "./profile-rates.ts";
+import { readaheadFor } from "./readahead.ts";
 import { setupFromSpec } from "./run-setup.ts";
 import { trafficFromSimCell, type Traffic } from "./traffic.ts";
 import { predict, type Prediction } from "./what-if.ts";
@@ -25,7 +26,7 @@ export interface StoredPredictions {
   experiment: string;
   createdAt: string;            // ISO 8601: written before the runs it predicts, or not
   profile: MachineProfile | null; // the figures the predictions rest on, kept with them
-  simulator: { pagecache: string; readaheadBytes: number; activeFraction: number };
+  simulator: { pagecache: string; readaheadBytes: number | "auto"; activeFraction: number }; // auto: per configuration, in its notes
   predictions: (Prediction & { config: string; notes: string[] })[];
 }
 
@@ -53,32 +54,43 @@ export async function predictPlan(plan: Plan, o: {
   const cores = o.profile?.machine.cores ?? 1;
   const out: StoredPredictions["predictions"] = [];
   for (const g of simGroups(plan, { ...o.section, policies: [], capacities: [] }, o.policies)) {
-    const cells = g.points.filter((p) => o.policies.includes(p.policy)).map(({ policy, entries }) => ({ policy, entries }));
-    const result = cells.length
-      ? await o.simulate(g.engine, {
-          cells, warmup: g.warmup, threads: o.section.threads,
-          pagecache: { model: o.section.pagecache, bytes: g.pageCacheBytes, readahead_bytes: o.section.readahead, active_fraction: o.section.active_fraction },
-        })
-      : null;
-    for (const point of g.points) {
+    // Each configuration's setup and readahead; configurations of one group that read ahead
+    // differently (engine, reads in flight) are simulated apart.
+    const points = g.points.map((point) => {
       const spec = plan.runs.find((r) => r.config === point.config)!;
-      const cell = result?.cells.find((c) => c.policy === point.policy && c.entries === point.entries);
-      const notes = point.note ? [point.note] : [];
       const own = setupFromSpec(spec, o.geometryOf(spec.model.preset), cores);
       const m = o.asMachine;
       const setup = m ? { ...own, backend: m.backend, computeThreads: m.computeThreads, layers: m.fullModel ? spec.model.presetLayers : own.layers } : own;
-      if (!cell || !result || cell.status < 0) {
-        const why = cell?.error ?? point.note ?? `${point.policy} is not a policy the simulator replays`;
-        out.push({ config: point.config, label: point.config, setup, tokS: null, timeS: null, layer: null, traffic: emptyTraffic(), basis: { io: null, compute: null }, missing: [why], sources: [], notes });
-        continue;
+      return { point, spec, setup, readahead: readaheadFor(o.section.readahead, own, rates) };
+    });
+    for (const bytes of [...new Set(points.map((p) => p.readahead.bytes))]) {
+      const here = points.filter((p) => p.readahead.bytes === bytes);
+      const cells = [...new Map(here.filter((p) => o.policies.includes(p.point.policy))
+        .map(({ point: { policy, entries } }) => [`${policy}@${entries}`, { policy, entries }])).values()];
+      const result = cells.length
+        ? await o.simulate(g.engine, {
+            cells, warmup: g.warmup, threads: o.section.threads,
+            pagecache: { model: o.section.pagecache, bytes: g.pageCacheBytes, readahead_bytes: bytes, active_fraction: o.section.active_fraction },
+          })
+        : null;
+      for (const { point, spec, setup, readahead } of here) {
+        const cell = result?.cells.find((c) => c.policy === point.policy && c.entries === point.entries);
+        const notes = [...(point.note ? [point.note] : []), ...(readahead.said ? [readahead.basis] : [])];
+        if (!cell || !result || cell.status < 0) {
+          const why = cell?.error ?? point.note ?? `${point.policy} is not a policy the simulator replays`;
+          out.push({ config: point.config, label: point.config, setup, tokS: null, timeS: null, layer: null, traffic: emptyTraffic(), basis: { io: null, compute: null }, missing: [why], sources: [], notes });
+          continue;
+        }
+        // Bytes per token scale with the layers predicted for (the simulator ran the scale model's).
+        const perLayer = setup.layers / spec.model.layers;
+        const t = trafficFromSimCell(cell, result.tokens - result.warmup, result.record_bytes);
+        const traffic = perLayer === 1 ? t : scaleTraffic(t, perLayer);
+        out.push({ config: point.config, notes, ...predict({ label: point.config, setup, traffic, rates, statedDense: o.statedDense }) });
       }
-      // Bytes per token scale with the layers predicted for (the simulator ran the scale model's).
-      const perLayer = setup.layers / spec.model.layers;
-      const t = trafficFromSimCell(cell, result.tokens - result.warmup, result.record_bytes);
-      const traffic = perLayer === 1 ? t : scaleTraffic(t, perLayer);
-      out.push({ config: point.config, notes, ...predict({ label: point.config, setup, traffic, rates, statedDense: o.statedDense }) });
     }
   }
+  const order = new Map(plan.runs.map((r, i) => [r.config, i]));
+  out.sort((a, b) => order.get(a.config)! - order.get(b.config)!);
   return {
     schema: 1,
     kind: "predictions",

@@ -15,7 +15,7 @@ const pct = (x: number | null, signed = false) =>
 export function predictionSection(p: StoredPredictions, c: PredictionCheck, atSweep: readonly DeviceAtSweep[] = [], heading = "##"): string[] {
   const out = [`${heading} Predicted vs measured`, ""];
   out.push(
-    `Predictions made ${p.createdAt} from the workload, the simulator (page-cache model ${p.simulator.pagecache}, readahead ${p.simulator.readaheadBytes} bytes) and the machine profile of ${p.profile?.machine.hostname ?? "no machine"} (${p.profile?.measurements.length ?? 0} figures) — nothing measured on these configurations.`,
+    `Predictions made ${p.createdAt} from the workload, the simulator (page-cache model ${p.simulator.pagecache}, readahead ${p.simulator.readaheadBytes === "auto" ? "per configuration from the profile's read amplification under io.fadvise normal" : `${p.simulator.readaheadBytes} bytes`}) and the machine profile of ${p.profile?.machine.hostname ?? "no machine"} (${p.profile?.measurements.length ?? 0} figures) — nothing measured on these configurations.`,
     "",
   );
   out.push("| configuration | predicted tok/s | measured tok/s [min–max] | error | measured without CPU contention | error | predicted at the sweep's device | error | time model at measured sources | device share predicted / measured |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");

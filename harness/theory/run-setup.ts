@@ -25,6 +25,7 @@ export interface RunSetup {
   queueDepth: number;           // io.queue_depth (ring-based engines)
   chunkBytes: number;           // io.chunk; 0 = whole records
   direct: DirectMode;
+  fadvise?: string;             // io.fadvise: normal (absent), random or sequential
   computeThreads: number;
   backend: string;              // compute backend: "cpu", "metal", …
   cores: number;                // logical CPUs of the machine that ran it
@@ -89,6 +90,7 @@ export function setupFromRecord(r: RunRecord, denseBitsOf?: (preset: string) => 
     queueDepth: int(cfg["io.queue_depth"], 1),
     chunkBytes: int(cfg["io.chunk"], 0),
     direct: (["on", "first-touch"].includes(String(cfg["io.direct"])) ? cfg["io.direct"] : "off") as DirectMode,
+    fadvise: str(cfg["io.fadvise"], "normal"),
     computeThreads: int(cfg["compute.threads"], 1),
     backend: str(cfg["compute.backend"], "cpu"),
     cores: r.context?.machine?.cores ?? 1,
@@ -127,6 +129,7 @@ export function setupFromSpec(spec: RunSpec, g: Geometry, cores: number): RunSet
     queueDepth: int(e["io.queue_depth"], 1),
     chunkBytes: int(e["io.chunk"], 0),
     direct: (["on", "first-touch"].includes(String(e["io.direct"])) ? e["io.direct"] : "off") as DirectMode,
+    fadvise: str(e["io.fadvise"], "normal"),
     computeThreads: int(e["compute.threads"], 1),
     backend: str(e["compute.backend"], "cpu"),
     cores,

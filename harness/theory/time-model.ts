@@ -56,13 +56,15 @@ export function layerTime(o: {
   rates: IoRates;
   compute: ComputeTimes;
   readaheadPerDeviceRead?: number; // bytes the OS reads beyond each device read (predictions)
+  inPlaceS?: number;     // compute seconds a page-cache request adds when used in place (zero-copy)
 }): LayerTime {
   const { k, recordBytes } = o.setup;
   const slots = ioSlots(o.setup);
   const c = chunksPerRecord(o.setup);
   const ra = o.readaheadPerDeviceRead ?? 0;
+  const inPlace = o.inPlaceS ?? 0;
   const { denseS, sharedS, expertS, overheadS } = o.compute;
-  const out: LayerTime = { ioS: 0, deviceS: 0, pageCacheS: 0, readaheadS: 0, computeS: denseS + overheadS + sharedS + k * expertS, serialS: 0, overlappedS: 0 };
+  const out: LayerTime = { ioS: 0, deviceS: 0, pageCacheS: 0, readaheadS: 0, computeS: denseS + overheadS + sharedS + k * expertS + k * o.mix.pageCache * inPlace, serialS: 0, overlappedS: 0 };
   for (let m = 0; m <= k; m++) {
     for (let n = 0; m + n <= k; n++) {
       const h = k - m - n;
@@ -76,8 +78,8 @@ export function layerTime(o: {
       out.deviceS += p * td;
       out.pageCacheS += p * (io - td);
       out.readaheadS += m > 0 ? (p * m * ra) / devRate : 0;
-      out.serialS += p * (denseS + overheadS + io + sharedS + k * expertS);
-      out.overlappedS += p * (denseS + overheadS + Math.max(io, sharedS + h * expertS) + (m + n) * expertS);
+      out.serialS += p * (denseS + overheadS + io + sharedS + k * expertS + n * inPlace);
+      out.overlappedS += p * (denseS + overheadS + Math.max(io, sharedS + h * expertS) + (m + n) * expertS + n * inPlace);
     }
   }
   return out;
