@@ -120,7 +120,7 @@ test("the flagship's summary quotes its secondary file's comparisons: a publishe
   try {
     const flagship = join(root, "lru-vs-nocache", "20261129T000000Z");
     storeSet(flagship, "lru-vs-nocache", records, compare);
-    expect(summaryOfDir(flagship, root).join("\n")).toContain("not measured yet; `bun run experiment lru-vs-nocache-more.yaml` measures it");
+    expect(summaryOfDir(flagship, root, null).join("\n")).toContain("not measured yet; `bun run experiment lru-vs-nocache-more.yaml` measures it");
 
     // passes-1 rows: trust-os 10 % slower in every pair
     const more = [1, 2, 3, 4, 5].flatMap((i) => [record("lru.passes-1", i, 4, lru), record("trust-os.passes-1", i, 3.6, none)]);
@@ -131,15 +131,24 @@ test("the flagship's summary quotes its secondary file's comparisons: a publishe
     expect(text).toContain("result set ../../lru-vs-nocache-more/20261129T010000Z started 2026-11-29 23:46 UTC");
     expect(text).toMatch(/trust-os\.passes-1 vs lru\.passes-1: −10\.0 % \[−10\.0 %, −10\.0 %\], 5 pairs, verdict opposite/);
     writeFileSync(join(root, "lru-vs-nocache-more", "20261129T010000Z", "report.md"), "# lru-vs-nocache-more\n");
-    expect(relatedSection("lru-vs-nocache", flagship, root).join("\n"))
+    expect(relatedSection("lru-vs-nocache", flagship, root, null).join("\n"))
       .toContain("result set `../../lru-vs-nocache-more/20261129T010000Z`, [report](../../lru-vs-nocache-more/20261129T010000Z/report.md).");
 
     // a published collection: the sibling folder of that name wins over the results root
     const published = join(root, "published");
     storeSet(join(published, "lru-vs-nocache"), "lru-vs-nocache", records, compare);
     storeSet(join(published, "lru-vs-nocache-more"), "lru-vs-nocache-more", more.map((r) => (r.run.variant === "trust-os.passes-1" ? ({ ...r, derived: { ...r.derived, tokS: 4.4 } } as RunRecord) : r)), cmp);
-    expect(findRelatedSet("lru-vs-nocache-more", join(published, "lru-vs-nocache"), root)).toBe(join(published, "lru-vs-nocache-more"));
+    expect(findRelatedSet("lru-vs-nocache-more", join(published, "lru-vs-nocache"), root)).toEqual({ dir: join(published, "lru-vs-nocache-more"), published: false });
     expect(summaryOfDir(join(published, "lru-vs-nocache"), root).join("\n")).toContain("trust-os.passes-1 vs lru.passes-1: +10.0 %");
+
+    // nothing measured here: the collection published with the repository, labelled as measured elsewhere
+    const fresh = join(root, "fresh", "lru-vs-nocache", "20261130T000000Z");
+    storeSet(fresh, "lru-vs-nocache", records, compare);
+    expect(findRelatedSet("lru-vs-nocache-more", fresh, join(root, "fresh"), published)).toEqual({ dir: join(published, "lru-vs-nocache-more"), published: true });
+    const shipped = summaryOfDir(fresh, join(root, "fresh"), published).join("\n");
+    expect(shipped).toContain("the published result set ../../../published/lru-vs-nocache-more");
+    expect(shipped).toContain("(measured on the machine its README describes, not on this one; `bun run experiment lru-vs-nocache-more.yaml` measures it here)");
+    expect(relatedSection("lru-vs-nocache", fresh, join(root, "fresh"), published).join("\n")).toContain("not on this one");
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

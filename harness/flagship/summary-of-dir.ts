@@ -16,8 +16,9 @@ import { publishedSummary } from "./published-summary.ts";
 export const SUMMARY_FILE = "summary.txt";
 export const PAPER_MACHINE_FILE = "paper-machine.txt";   // `bun run predict FILE --paper-machine` output
 
-/** `resultsRoot`: where to look for a related experiment's newest result set. */
-export function summaryOfDir(dir: string, resultsRoot?: string): string[] {
+/** `resultsRoot`: where to look for a related experiment's newest result set; `publishedRoot`:
+ * the published collection to fall back on (null: none). */
+export function summaryOfDir(dir: string, resultsRoot?: string, publishedRoot: string | null = PUBLISHED_ROOT): string[] {
   const { records } = readRecords(join(dir, RUNS_JSONL));
   const manifest = readSweepManifest(dir);
   const snapshot = join(dir, PROFILE_SNAPSHOT);
@@ -30,35 +31,43 @@ export function summaryOfDir(dir: string, resultsRoot?: string): string[] {
     compare: manifest?.compare ?? [],
     ioCeilingTokS: ceilings,
     paperMachine: existsSync(paper) ? readFileSync(paper, "utf8").trimEnd().split("\n") : undefined,
-    related: relatedLines(manifest?.experiment ?? "", dir, resultsRoot),
+    related: relatedLines(manifest?.experiment ?? "", dir, resultsRoot, publishedRoot),
   });
 }
 
 const isSet = (d: string) => existsSync(join(d, RUNS_JSONL));
 
+/** The published collection shipped with the repository (results/flash-moe/). */
+export const PUBLISHED_ROOT = join(import.meta.dir, "..", "..", "results", "flash-moe");
+
 /** The result set of a related experiment that belongs with `dir`: its sibling of that name (a
- * published collection such as results/flash-moe/), else the newest set under the results root. */
-export function findRelatedSet(experiment: string, dir: string, resultsRoot?: string): string | null {
+ * published collection such as results/flash-moe/), else the newest set under the results root,
+ * else (`published: true`) the set published with the repository, measured on another machine. */
+export function findRelatedSet(experiment: string, dir: string, resultsRoot?: string, publishedRoot: string | null = PUBLISHED_ROOT): { dir: string; published: boolean } | null {
   const sibling = join(dirname(dir), experiment);
-  if (basename(dir) !== experiment && isSet(sibling)) return sibling;
+  if (basename(dir) !== experiment && isSet(sibling)) return { dir: sibling, published: false };
   const base = resultsRoot ? join(resultsRoot, experiment) : null;
-  if (!base || !existsSync(base) || !statSync(base).isDirectory()) return null;
-  const sets = readdirSync(base).map((d) => join(base, d)).filter(isSet).sort();
-  return sets.at(-1) ?? null;
+  const sets = base && existsSync(base) && statSync(base).isDirectory() ? readdirSync(base).map((d) => join(base, d)).filter(isSet).sort() : [];
+  if (sets.length) return { dir: sets.at(-1)!, published: false };
+  const shipped = publishedRoot ? join(publishedRoot, experiment) : null;
+  return shipped && isSet(shipped) ? { dir: shipped, published: true } : null;
 }
 
 const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;
 
 /** The related experiment's comparisons, one line each, or how to measure them. */
-function relatedLines(experiment: string, dir: string, resultsRoot?: string): string[] | undefined {
+function relatedLines(experiment: string, dir: string, resultsRoot?: string, publishedRoot?: string | null): string[] | undefined {
   const rel = FLASH_MOE_NOTES[experiment]?.related;
   if (!rel) return undefined;
-  const found = findRelatedSet(rel.experiment, dir, resultsRoot);
-  if (!found) return [`Related (${rel.why}): not measured yet; \`bun run experiment ${rel.experiment}.yaml\` measures it.`];
-  const { records } = readRecords(join(found, RUNS_JSONL));
-  const compare = readSweepManifest(found)?.compare ?? [];
+  const found = findRelatedSet(rel.experiment, dir, resultsRoot, publishedRoot);
+  const measure = `\`bun run experiment ${rel.experiment}.yaml\` measures it`;
+  if (!found) return [`Related (${rel.why}): not measured yet; ${measure}.`];
+  const { records } = readRecords(join(found.dir, RUNS_JSONL));
+  const compare = readSweepManifest(found.dir)?.compare ?? [];
   const started = records.map((r) => r.startedAt).filter(Boolean).sort()[0];
-  const lines = [`Related: ${rel.experiment} (${rel.why}), result set ${relative(dir, found)}${started ? ` started ${started.slice(0, 16).replace("T", " ")} UTC` : ""}:`];
+  const where = found.published ? "the published result set" : "result set";
+  const lines = [`Related: ${rel.experiment} (${rel.why}), ${where} ${relative(dir, found.dir)}${started ? ` started ${started.slice(0, 16).replace("T", " ")} UTC` : ""}:`];
+  if (found.published) lines.push(`  (measured on the machine its README describes, not on this one; ${measure} here)`);
   for (const r of compareRuns(records, compare)) {
     const change = r.ratio.change === null ? "no paired repeats"
       : `${signed(r.ratio.change)}${r.ratio.ci ? ` [${signed(r.ratio.ci.low)}, ${signed(r.ratio.ci.high)}]` : ""}`;
