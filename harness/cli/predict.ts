@@ -3,7 +3,7 @@
 // --into stores them in a result directory, whose report then shows them beside the measured.
 import { defineCommand, runMain } from "citty";
 import path from "node:path";
-import { describe } from "../../ffi/index.ts";
+import { presetGeometry } from "../engine/preset-geometry.ts";
 import { engineRegistry } from "../engine/load-registry.ts";
 import { defaultProfilePath } from "../probe/machine-profile.ts";
 import { simulate } from "../sim/sim-binding.ts";
@@ -23,11 +23,7 @@ const main = defineCommand({
   async run({ args }) {
     process.exitCode = await predictCommand(args.file, {
       root, cwd, registry: engineRegistry, simulate,
-      geometryOf: (preset) => {
-        const p = describe().presets.find((x) => x.name === preset);
-        if (!p) throw new Error(`preset ${preset} is not in this engine`);
-        return p.geometry;
-      },
+      geometryOf: presetGeometry,
       profilePath: args.profile ? path.resolve(cwd, args.profile) : defaultProfilePath(root),
       into: args.into ? path.resolve(cwd, args.into) : undefined,
       paperMachine: Boolean(args["paper-machine"]),

@@ -5,7 +5,7 @@ import { defineCommand, runMain } from "citty";
 import path from "node:path";
 import { library } from "../../ffi/index.ts";
 import { engineRegistry } from "../engine/load-registry.ts";
-import { resultsRoot } from "../run/run-plan.ts";
+import { resultsRoot } from "../results/results-dir.ts";
 import { DEFAULT_EXPERIMENT, simulateCommand } from "../sim/simulate-command.ts";
 
 const root = path.resolve(import.meta.dir, "../..");

@@ -3,7 +3,7 @@
 
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { RUNS_JSONL } from "../results/results-dir.ts";
+import { resultsRoot, RUNS_JSONL } from "../results/results-dir.ts";
 import { writeSummary } from "../flagship/summary-of-dir.ts";
 
 const arg = process.argv[2];
@@ -18,5 +18,4 @@ if (sets.length === 0) {
   process.exit(2);
 }
 // A related experiment's newest set is looked for where `bun run experiment` writes them.
-const resultsRoot = process.env.TIERBENCH_RESULTS || join(import.meta.dir, "..", "..", "results");
-for (const line of writeSummary(sets.at(-1)!, resultsRoot)) console.log(line);
+for (const line of writeSummary(sets.at(-1)!, resultsRoot(join(import.meta.dir, "..", "..")))) console.log(line);

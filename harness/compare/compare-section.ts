@@ -2,10 +2,10 @@
 // the published claim, the verdict by DESIGN §6's rules, then both sides' decompositions side by
 // side, so the report says why the result matches or differs. Pure: results in, lines out.
 
+import { signedPercent } from "../util/signed-percent.ts";
 import { PART_LABELS, type Decomposition, type PartId } from "../theory/decompose.ts";
 import type { ComparisonResult } from "./compare-runs.ts";
 
-const signed = (x: number, digits = 1) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(digits)} %`;
 const ms = (s: number) => (Math.round(s * 1e6) / 1e3 || 0).toFixed(3);
 const msSigned = (s: number) => `${s >= 0 ? "+" : "−"}${ms(Math.abs(s))}`;
 
@@ -40,13 +40,13 @@ export function compareSection(results: readonly ComparisonResult[], decompositi
     out.push(`${heading}# ${c.b} vs ${c.a}${point ? ` at ${point}` : ""} (${c.metric})`, "");
     const measured = r.ratio.change === null
       ? "no paired repeats"
-      : `${signed(r.ratio.change)}${r.ratio.ci ? ` (95 % interval ${signed(r.ratio.ci.low)} to ${signed(r.ratio.ci.high)})` : ""} over ${r.ratio.pairs.length} paired repeats${r.ratio.unpaired ? `, ${r.ratio.unpaired} unpaired` : ""}`;
+      : `${signedPercent(r.ratio.change)}${r.ratio.ci ? ` (95 % interval ${signedPercent(r.ratio.ci.low)} to ${signedPercent(r.ratio.ci.high)})` : ""} over ${r.ratio.pairs.length} paired repeats${r.ratio.unpaired ? `, ${r.ratio.unpaired} unpaired` : ""}`;
     out.push(`- Measured change of ${c.b} relative to ${c.a}: ${measured}.`);
     out.push(`- Published: ${c.published.text} — ${c.source.trim()}`);
     out.push(`- Verdict: **${r.verdict.verdict}** — ${r.verdict.rule}.`);
     const w = warm?.results.find((x) => x.comparison === c && x.a === r.a && x.b === r.b);
     if (w && w.ratio.change !== null)
-      out.push(`- While the caches fill (warm-up tokens 2–${warm!.tokens}, not judged): ${signed(w.ratio.change)}${w.ratio.ci ? ` (95 % interval ${signed(w.ratio.ci.low)} to ${signed(w.ratio.ci.high)})` : ""} over ${w.ratio.pairs.length} paired repeats.`);
+      out.push(`- While the caches fill (warm-up tokens 2–${warm!.tokens}, not judged): ${signedPercent(w.ratio.change)}${w.ratio.ci ? ` (95 % interval ${signedPercent(w.ratio.ci.low)} to ${signedPercent(w.ratio.ci.high)})` : ""} over ${w.ratio.pairs.length} paired repeats.`);
     out.push("");
     const a = decompositionOf(r.a);
     const b = decompositionOf(r.b);

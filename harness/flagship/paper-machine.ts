@@ -2,6 +2,7 @@
 // every configuration predicted for the full model on the M3 Max profile (simulator hit rates,
 // the paper's dense time; nothing measured here enters), and each comparison's predicted change.
 
+import { signedPercent } from "../util/signed-percent.ts";
 import { renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Comparison } from "../experiment/schema.ts";
@@ -11,7 +12,6 @@ import type { StoredPredictions } from "../theory/predict-plan.ts";
 import { paperMachinePredictions, type PredictIO } from "../theory/predict-command.ts";
 import { PAPER_MACHINE_FILE } from "./summary-of-dir.ts";
 
-const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;
 
 /** One line per comparison: b against a as the predictions have them, beside the published figure. */
 export function predictedChanges(stored: StoredPredictions, compare: readonly Comparison[]): string[] {
@@ -20,7 +20,7 @@ export function predictedChanges(stored: StoredPredictions, compare: readonly Co
     const a = tok(c.a);
     const b = tok(c.b);
     if (a === null || b === null || !(a > 0)) return [`${c.b} vs ${c.a}: no prediction (${[a, b].some((x) => x === null) ? "a configuration could not be predicted" : "zero tok/s"})`];
-    return [`${c.b} vs ${c.a}: ${signed(b / a - 1)} predicted; published ${c.published.text}`];
+    return [`${c.b} vs ${c.a}: ${signedPercent(b / a - 1)} predicted; published ${c.published.text}`];
   });
 }
 

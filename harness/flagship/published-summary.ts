@@ -2,6 +2,7 @@
 // DIR`): tok/s per variant with 95 % intervals and its I/O ceiling as a ratio, each comparison's
 // change with interval, published figure and verdict, and the mechanism on this machine. Pure.
 
+import { signedPercent } from "../util/signed-percent.ts";
 import { compareRuns } from "../compare/compare-runs.ts";
 import { warmupTokS, warmupTokens } from "../compare/warmup-metric.ts";
 import type { Comparison } from "../experiment/schema.ts";
@@ -20,7 +21,6 @@ export interface SummaryInput {
 
 const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : "–");
 const pct = (x: number, d = 1) => `${(x * 100).toFixed(d)} %`;
-const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;
 const iv = (i: Interval, fmt = f2) => (i.low === null || i.high === null ? `${fmt(i.mean)} (n = ${i.n})` : `${fmt(i.mean)} [${fmt(i.low)}–${fmt(i.high)}]`);
 
 function table(head: string[], rows: string[][]): string[] {
@@ -58,12 +58,12 @@ export function publishedSummary(i: SummaryInput): string[] {
   for (const r of results) {
     const at = Object.entries(r.point).map(([k, v]) => `${k}=${v}`).join(", ");
     const measured = r.ratio.change === null ? "no paired repeats"
-      : `${signed(r.ratio.change)}${r.ratio.ci ? ` (95 % CI ${signed(r.ratio.ci.low)} to ${signed(r.ratio.ci.high)})` : ""}, ${r.ratio.pairs.length} pairs`;
+      : `${signedPercent(r.ratio.change)}${r.ratio.ci ? ` (95 % CI ${signedPercent(r.ratio.ci.low)} to ${signedPercent(r.ratio.ci.high)})` : ""}, ${r.ratio.pairs.length} pairs`;
     out.push(`${r.comparison.b} vs ${r.comparison.a}${at ? ` at ${at}` : ""}: ${measured}; published ${r.comparison.published.text}; verdict: ${r.verdict.verdict} (${r.verdict.rule})`);
     const w = warmResults.find((x) => x.comparison === r.comparison && x.a === r.a && x.b === r.b);
     if (w && w.ratio.change !== null) {
-      const ci = w.ratio.ci ? ` (95 % CI ${signed(w.ratio.ci.low)} to ${signed(w.ratio.ci.high)})` : "";
-      out.push(`  while the caches fill (warm-up tokens 2–${warm}): ${signed(w.ratio.change)}${ci}, ${w.ratio.pairs.length} pairs; not judged: the verdict is on the steady state after them`);
+      const ci = w.ratio.ci ? ` (95 % CI ${signedPercent(w.ratio.ci.low)} to ${signedPercent(w.ratio.ci.high)})` : "";
+      out.push(`  while the caches fill (warm-up tokens 2–${warm}): ${signedPercent(w.ratio.change)}${ci}, ${w.ratio.pairs.length} pairs; not judged: the verdict is on the steady state after them`);
     }
   }
 

@@ -2,6 +2,7 @@
 // sweep manifest, profile snapshot, an optional paper-machine prediction), written beside the
 // report as summary.txt. Re-rendering never re-measures.
 
+import { signedPercent } from "../util/signed-percent.ts";
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { readRecords } from "../results/runs-file.ts";
@@ -53,7 +54,6 @@ export function findRelatedSet(experiment: string, dir: string, resultsRoot?: st
   return shipped && isSet(shipped) ? { dir: shipped, published: true } : null;
 }
 
-const signed = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(1)} %`;
 
 /** The related experiment's comparisons, one line each, or how to measure them. */
 function relatedLines(experiment: string, dir: string, resultsRoot?: string, publishedRoot?: string | null): string[] | undefined {
@@ -70,7 +70,7 @@ function relatedLines(experiment: string, dir: string, resultsRoot?: string, pub
   if (found.published) lines.push(`  (measured on the machine its README describes, not on this one; ${measure} here)`);
   for (const r of compareRuns(records, compare)) {
     const change = r.ratio.change === null ? "no paired repeats"
-      : `${signed(r.ratio.change)}${r.ratio.ci ? ` [${signed(r.ratio.ci.low)}, ${signed(r.ratio.ci.high)}]` : ""}`;
+      : `${signedPercent(r.ratio.change)}${r.ratio.ci ? ` [${signedPercent(r.ratio.ci.low)}, ${signedPercent(r.ratio.ci.high)}]` : ""}`;
     lines.push(`  ${r.comparison.b} vs ${r.comparison.a}: ${change}, ${r.ratio.pairs.length} pairs, verdict ${r.verdict.verdict}`);
   }
   return lines;

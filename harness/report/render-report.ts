@@ -19,6 +19,7 @@ import { sweepStartReads } from "../theory/stored-inputs.ts";
 import { engineRankingSection } from "./engine-ranking.ts";
 import { environmentSections } from "../budget/environment-section.ts";
 import { relatedSection } from "./related-section.ts";
+import { resultsRoot } from "../results/results-dir.ts";
 
 
 export const REPORT_FILE = "report.md";
@@ -52,7 +53,7 @@ export async function renderReport(dir: string): Promise<{ report: string; html:
     ...bottleneckSections({ records, profile, compare: manifest?.compare ?? [], denseBitsOf: presetDenseBits, predictions: readPredictions(dir), sweepStartReads: sweepStartReads(dir) }),
   ];
   sections.push(...environmentSections(dir, records)); // budgets, page cache, noise, drift (harness/budget)
-  sections.push(...relatedSection(summary.experiment, dir, process.env.TIERBENCH_RESULTS || join(import.meta.dir, "..", "..", "results")));
+  sections.push(...relatedSection(summary.experiment, dir, resultsRoot(join(import.meta.dir, "..", ".."))));
   // the stage chart already stands under the stage table
   const markdown = reportMarkdown({ dir, summary, records, planned, charts, probe, sections, groups: groups.filter((g) => g.id !== "stages") });
   writeAtomic(report, markdown);

@@ -16,6 +16,9 @@ export interface SweepManifest {
   compare?: Comparison[]; // the plan's `compare:` entries, so the report can judge them later
 }
 
+/** Where results go: $TIERBENCH_RESULTS, else results/ in the repository at `root`. */
+export const resultsRoot = (root: string) => process.env.TIERBENCH_RESULTS || join(root, "results");
+
 export const SWEEP_FILE = "sweep.json";
 export const RUNS_JSONL = "runs.jsonl";
 export const RUNS_CSV = "runs.csv";

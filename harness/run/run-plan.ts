@@ -7,7 +7,7 @@ import type { Plan, RunSpec } from "../experiment/plan.ts";
 import { gitRevision } from "../results/git-revision.ts";
 import { machineContext } from "../results/machine-context.ts";
 import { readRecords } from "../results/runs-file.ts";
-import { RUNS_JSONL } from "../results/results-dir.ts";
+import { resultsRoot, RUNS_JSONL } from "../results/results-dir.ts";
 import { defaultProfilePath, type MachineProfile } from "../probe/machine-profile.ts";
 import { ensureQuickProbe, snapshotProfile } from "../probe/ensure-probe.ts";
 import { renderReport } from "../report/render-report.ts";
@@ -15,6 +15,7 @@ import { writeSummary } from "../flagship/summary-of-dir.ts";
 import { FLASH_MOE_NOTES } from "../flagship/flash-moe-notes.ts";
 import { writePaperMachine } from "../flagship/paper-machine.ts";
 import { engineRegistry } from "../engine/load-registry.ts";
+import { presetGeometry } from "../engine/preset-geometry.ts";
 import { simulate } from "../sim/sim-binding.ts";
 import type { PlannedRun } from "./planned-run.ts";
 import { modelKey, prepareModels } from "./prepare-models.ts";
@@ -37,8 +38,6 @@ export const EXIT_RUNS_FAILED = 3;   // the sweep finished, but some runs failed
 export const EXIT_INTERRUPTED = 130; // Ctrl-C: what finished is recorded; re-running resumes
 export const EXIT_NO_BUDGET = 4;     // a run's memory budget cannot be enforced here; nothing ran
 
-/** Where results go: $TIERBENCH_RESULTS, else results/ in the repository. */
-export const resultsRoot = (root: string) => process.env.TIERBENCH_RESULTS || join(root, "results");
 
 /** A path as the user would type it from here: relative inside the working directory. */
 function shownPath(p: string): string {
@@ -119,12 +118,7 @@ export async function runPlan(plan: Plan, io: RunIO): Promise<number> {
   // The what-if on the paper's own machine, for the summary: predictions only, nothing measured.
   if (FLASH_MOE_NOTES[plan.name]?.paperMachine && !result.interrupted) {
     try {
-      const geometryOf = (preset: string) => {
-        const p = describe().presets.find((x) => x.name === preset);
-        if (!p) throw new Error(`preset ${preset} is not in this engine`);
-        return p.geometry;
-      };
-      await writePaperMachine(plan, result.dir, engineRegistry(), { root: io.root, geometryOf, simulate });
+      await writePaperMachine(plan, result.dir, engineRegistry(), { root: io.root, geometryOf: presetGeometry, simulate });
     } catch (e) {
       progress.note(`paper-machine prediction not written: ${(e as Error).message}`);
     }
